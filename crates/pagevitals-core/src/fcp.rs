@@ -1,0 +1,64 @@
+//! First Contentful Paint, as web-vitals `src/onFCP.ts` and `src/attribution/onFCP.ts`
+//! define it: the `first-contentful-paint` paint entry, relative to activation, counted only
+//! when the page had not been hidden before it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::log::{Entry, EntryLog, Record};
+use crate::metric::{Metric, MetricName};
+use crate::page::{LoadState, PageView};
+use crate::rating::Thresholds;
+
+/// web-vitals `FCPThresholds`; <https://web.dev/articles/fcp#what_is_a_good_fcp_score>.
+pub const THRESHOLDS: Thresholds = Thresholds { good: 1800.0, poor: 3000.0 };
+
+/// The paint entry name that marks FCP (Paint Timing spec).
+const FCP_ENTRY_NAME: &str = "first-contentful-paint";
+
+/// Where FCP's time went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FcpAttribution {
+    /// TTFB of the document.
+    pub time_to_first_byte: f64,
+    /// From the first byte to the first contentful paint.
+    pub first_byte_to_fcp: f64,
+    /// The document's load state when FCP happened.
+    pub load_state: LoadState,
+}
+
+/// FCP for the page view, or `None` when there is none to report.
+pub fn fcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<FcpAttribution>> {
+    let paint = log.records.iter().find_map(|r| match r {
+        Record::Entry(Entry::Paint(p)) if p.name == FCP_ENTRY_NAME => Some(p),
+        _ => None,
+    })?;
+    if paint.start_time >= view.first_hidden_time {
+        return None;
+    }
+    let value = (paint.start_time - view.activation_start).max(0.0);
+    let attribution = match view.navigation {
+        Some(nav) => {
+            let ttfb = (nav.response_start - nav.activation_start).max(0.0);
+            FcpAttribution {
+                time_to_first_byte: ttfb,
+                first_byte_to_fcp: value - ttfb,
+                load_state: view.load_state(paint.start_time),
+            }
+        }
+        None => FcpAttribution {
+            time_to_first_byte: 0.0,
+            first_byte_to_fcp: value,
+            load_state: view.load_state(paint.start_time),
+        },
+    };
+    Some(Metric {
+        name: MetricName::FCP,
+        value,
+        rating: THRESHOLDS.rate(value),
+        delta: value,
+        id: view.metric_id("FCP"),
+        navigation_type: view.navigation_type,
+        attribution,
+    })
+}

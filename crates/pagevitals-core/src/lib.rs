@@ -1,0 +1,24 @@
+//! The PageVitals engine: a log of performance entries and page-lifecycle events goes in, a
+//! report of metrics comes out.
+//!
+//! This crate is the functional core of the product. It knows nothing of the browser: no
+//! wasm-bindgen, web-sys or js-sys, and no I/O. The in-page agent records what the browser
+//! says into an [`log::EntryLog`]; everything that interprets those records (metric semantics,
+//! ratings, and later budgets, scores and recommendations) lives here so that it can be
+//! tested natively from recorded data and run unchanged in the extension's background, in
+//! Node and in the command-line tool.
+//!
+//! Layers only look down: [`log`] (parsing) -> [`page`] (page-view context such as the first
+//! hidden time) -> metric modules ([`fcp`], [`ttfb`]) -> [`report`] (the versioned wire
+//! format). Bad input is reported as data ([`log::LogError`]); nothing here panics on input.
+
+pub mod fcp;
+pub mod log;
+pub mod metric;
+pub mod page;
+pub mod rating;
+pub mod report;
+pub mod ttfb;
+
+pub use log::{EntryLog, LogError, parse_log};
+pub use report::{Report, analyze};

@@ -1,0 +1,137 @@
+//! Facts about the page view that every metric needs: the valid navigation entry, the
+//! activation start, the first time the page was hidden, and the navigation type.
+
+use crate::log::{Entry, EntryLog, Lifecycle, NavigationTiming, Record, VisibilityState};
+use crate::metric::NavigationType;
+
+/// Page-view context derived once from a log.
+#[derive(Debug, Clone)]
+pub struct PageView<'a> {
+    /// The navigation entry, when present and valid (web-vitals `getNavigationEntry`:
+    /// `responseStart` must be > 0 and earlier than now).
+    pub navigation: Option<&'a NavigationTiming>,
+    /// When a prerendered page was activated; 0 otherwise.
+    pub activation_start: f64,
+    /// When the page was first hidden; `f64::INFINITY` when it never was.
+    pub first_hidden_time: f64,
+    /// How the page view began.
+    pub navigation_type: NavigationType,
+    /// The page view's id, from the log.
+    pub navigation_id: &'a str,
+}
+
+impl<'a> PageView<'a> {
+    /// Derives the page-view context from `log`.
+    pub fn new(log: &'a EntryLog) -> Self {
+        let navigation = log.records.iter().find_map(|r| match r {
+            Record::Entry(Entry::Navigation(n)) => Some(n.as_ref()),
+            _ => None,
+        });
+        let navigation =
+            navigation.filter(|n| n.response_start > 0.0 && n.response_start < log.now);
+        let activation_start = navigation.map_or(0.0, |n| n.activation_start);
+        PageView {
+            navigation,
+            activation_start,
+            first_hidden_time: first_hidden_time(log, activation_start),
+            navigation_type: navigation_type(log, navigation, activation_start),
+            navigation_id: &log.page.navigation_id,
+        }
+    }
+
+    /// A metric id unique to this page view (web-vitals uses a random id; ours is stable so
+    /// that the same log always yields the same report).
+    pub fn metric_id(&self, metric: &str) -> String {
+        format!("pv1-{}-{metric}", self.navigation_id)
+    }
+}
+
+/// web-vitals `src/lib/getVisibilityWatcher.ts`: prefer the first `hidden` visibility-state
+/// entry at or after activation; else 0 when the page started hidden (and not prerendering);
+/// else the first change to hidden the agent saw.
+fn first_hidden_time(log: &EntryLog, activation_start: f64) -> f64 {
+    if !log.page.prerendering {
+        let from_entries = log.records.iter().find_map(|r| match r {
+            Record::Entry(Entry::VisibilityState(v))
+                if v.name == "hidden" && v.start_time >= activation_start =>
+            {
+                Some(v.start_time)
+            }
+            _ => None,
+        });
+        if let Some(t) = from_entries {
+            return t;
+        }
+        if log.page.initial_visibility == VisibilityState::Hidden {
+            return 0.0;
+        }
+    }
+    let mut hidden_now = log.page.initial_visibility == VisibilityState::Hidden;
+    for record in &log.records {
+        match record {
+            Record::Lifecycle(Lifecycle::VisibilityChange { state, time }) => {
+                hidden_now = *state == VisibilityState::Hidden;
+                if hidden_now {
+                    return *time;
+                }
+            }
+            // Activated while still hidden: the page was hidden all along.
+            Record::Lifecycle(Lifecycle::PrerenderingChange { .. }) if hidden_now => return 0.0,
+            _ => {}
+        }
+    }
+    f64::INFINITY
+}
+
+/// web-vitals `src/lib/initMetric.ts`.
+fn navigation_type(
+    log: &EntryLog,
+    navigation: Option<&NavigationTiming>,
+    activation_start: f64,
+) -> NavigationType {
+    let Some(nav) = navigation else { return NavigationType::Navigate };
+    if log.page.prerendering || activation_start > 0.0 {
+        NavigationType::Prerender
+    } else if log.page.was_discarded {
+        NavigationType::Restore
+    } else {
+        match nav.navigation_type.as_str() {
+            "reload" => NavigationType::Reload,
+            "back_forward" => NavigationType::BackForward,
+            "prerender" => NavigationType::Prerender,
+            _ => NavigationType::Navigate,
+        }
+    }
+}
+
+/// Where the document was in loading at a moment (web-vitals `src/lib/getLoadState.ts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadState {
+    /// Before `domInteractive`.
+    Loading,
+    /// Before `DOMContentLoaded` started.
+    DomInteractive,
+    /// Before `domComplete`.
+    DomContentLoaded,
+    /// After `domComplete`.
+    Complete,
+}
+
+impl PageView<'_> {
+    /// The load state at `time` (ms from time origin).
+    pub fn load_state(&self, time: f64) -> LoadState {
+        let Some(nav) = self.navigation else { return LoadState::Complete };
+        if time < nav.dom_interactive {
+            LoadState::Loading
+        } else if nav.dom_content_loaded_event_start == 0.0
+            || time < nav.dom_content_loaded_event_start
+        {
+            LoadState::DomInteractive
+        } else if nav.dom_complete == 0.0 || time < nav.dom_complete {
+            LoadState::DomContentLoaded
+        } else {
+            LoadState::Complete
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Time to First Byte, as web-vitals `src/onTTFB.ts` and `src/attribution/onTTFB.ts` define
+//! it: `responseStart` of a valid navigation entry, relative to activation, never negative.
+
+use serde::{Deserialize, Serialize};
+
+use crate::metric::{Metric, MetricName};
+use crate::page::PageView;
+use crate::rating::Thresholds;
+
+/// web-vitals `TTFBThresholds`; <https://web.dev/articles/ttfb#what_is_a_good_ttfb_score>.
+pub const THRESHOLDS: Thresholds = Thresholds { good: 800.0, poor: 1800.0 };
+
+/// TTFB split into the phases of the document request. They add up to TTFB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TtfbAttribution {
+    /// Until the request could start (redirects, unload of the previous page).
+    pub waiting_duration: f64,
+    /// Service worker and HTTP cache lookup.
+    pub cache_duration: f64,
+    /// DNS lookup.
+    pub dns_duration: f64,
+    /// TCP and TLS connection.
+    pub connection_duration: f64,
+    /// From connection to the first byte of the response (server time included).
+    pub request_duration: f64,
+}
+
+/// TTFB for the page view, or `None` without a valid navigation entry.
+pub fn ttfb(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
+    let nav = view.navigation?;
+    let value = (nav.response_start - view.activation_start).max(0.0);
+    let since_activation = |t: f64| (t - nav.activation_start).max(0.0);
+    let start = if nav.worker_start > 0.0 { nav.worker_start } else { nav.fetch_start };
+    let wait_end = since_activation(start);
+    let dns_start = since_activation(nav.domain_lookup_start);
+    let connect_start = since_activation(nav.connect_start);
+    let connect_end = since_activation(nav.connect_end);
+    Some(Metric {
+        name: MetricName::TTFB,
+        value,
+        rating: THRESHOLDS.rate(value),
+        delta: value,
+        id: view.metric_id("TTFB"),
+        navigation_type: view.navigation_type,
+        attribution: TtfbAttribution {
+            waiting_duration: wait_end,
+            cache_duration: dns_start - wait_end,
+            dns_duration: connect_start - dns_start,
+            connection_duration: connect_end - connect_start,
+            request_duration: value - connect_end,
+        },
+    })
+}

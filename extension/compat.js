@@ -1,0 +1,3 @@
+// The one place that knows Chrome and Firefox differ: Firefox exposes the promise-based
+// WebExtension API as `browser`, Chrome as `chrome`. Everything else imports `api` from here.
+export const api = globalThis.browser ?? globalThis.chrome;

@@ -1,0 +1,34 @@
+# Shared by scripts/*: paths, messages, and how this machine builds wasm. Source it.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export ROOT
+WASM_TARGET=wasm32-unknown-unknown
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Absolute paths of the Debian rustc-web toolchain (it is shadowed on PATH by rustup's proxies).
+debian_rustc() { dpkg -L rustc-web 2>/dev/null | grep -m1 -E '/bin/rustc$'; }
+debian_cargo() { dpkg -L cargo-web 2>/dev/null | grep -m1 -E '^/usr/bin/cargo$'; }
+debian_wasm_ld() { command -v wasm-ld-22 2>/dev/null; }
+
+# How wasm is built here: `rustup` when rustup's wasm32 target is installed, `debian` when the
+# Debian rustc-web + rust-web-src + lld-22 route is, else nothing (run scripts/setup).
+wasm_route() {
+  if have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    echo rustup
+  elif [ -n "$(debian_rustc)" ] && [ -n "$(debian_cargo)" ] && [ -n "$(debian_wasm_ld)" ] \
+    && dpkg -s rust-web-src >/dev/null 2>&1; then
+    echo debian
+  else
+    return 1
+  fi
+}
+
+# The wasm-bindgen version Cargo.lock pins; wasm-bindgen-cli must match it exactly.
+locked_wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+chromium_path() { command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null; }
+firefox_path() { command -v firefox-esr 2>/dev/null || command -v firefox 2>/dev/null; }
