@@ -1,0 +1,168 @@
+// Real browsers with the built extension loaded: Chromium through playwright-core (persistent
+// context, unpacked MV3 extension) and Firefox ESR through puppeteer-core over WebDriver BiDi
+// (temporary add-on). Both sessions offer the same small interface:
+//   open(url, {initScript}) -> page (evaluate, close)
+//   extensionStates()       -> the background's per-tab records from storage.session
+//   close()
+// A missing browser throws: tests fail rather than skip.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+const GECKO_ID = manifest.browser_specific_settings.gecko.id;
+/** Fixed so that tests can open the extension's pages; Firefox otherwise picks a random one. */
+const FIREFOX_EXTENSION_UUID = '6d1f5c2e-9a47-4b8e-9f0c-2a7e5b3c8d14';
+
+function which(names) {
+  for (const name of names) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    } catch {
+      // try the next name
+    }
+  }
+  return null;
+}
+
+function requireExtension(browser) {
+  const dir = join(ROOT, 'dist', browser);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    throw new Error(`${dir} is missing: run scripts/build`);
+  }
+  return dir;
+}
+
+export async function launchChromium({ extension = true } = {}) {
+  const executablePath = which(['chromium', 'chromium-browser']);
+  if (!executablePath) throw new Error('Chromium not found: run scripts/setup');
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'pv-chromium-'));
+  const dir = extension ? requireExtension('chromium') : null;
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    // Without these Chromium floods a closed network with connection attempts.
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
+  ];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args,
+  });
+  let base = null;
+  if (dir) {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    base = `chrome-extension://${new URL(worker.url()).host}`;
+  }
+  let extensionPage = null;
+  return {
+    name: 'chromium',
+    version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
+    extensionBase: base,
+    async open(url, { initScript } = {}) {
+      const page = await context.newPage();
+      if (initScript) await page.addInitScript(initScript);
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    async extensionStates() {
+      extensionPage ??= await openExtensionPage(context, `${base}/popup.html`);
+      return extensionPage.evaluate(() => chrome.storage.session.get(null));
+    },
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openExtensionPage(context, url) {
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+export async function launchFirefox({ extension = true } = {}) {
+  const executablePath = which(['firefox-esr', 'firefox']);
+  if (!executablePath) throw new Error('Firefox not found: run scripts/setup');
+  const { default: puppeteer } = await import('puppeteer-core');
+  const dir = extension ? requireExtension('firefox') : null;
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: true,
+    // Firefox 153 lets WebDriver navigate to moz-extension:// pages only with this flag.
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+    },
+  });
+  if (dir) await browser.installExtension(dir);
+  const base = dir ? `moz-extension://${FIREFOX_EXTENSION_UUID}` : null;
+  let extensionPage = null;
+  return {
+    name: 'firefox',
+    version: await browser.version(),
+    extensionBase: base,
+    async open(url, { initScript } = {}) {
+      const page = await browser.newPage();
+      if (initScript) await page.evaluateOnNewDocument(initScript);
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    async extensionStates() {
+      if (!extensionPage) {
+        extensionPage = await browser.newPage();
+        // puppeteer over BiDi never sees the navigation events of a moz-extension:// page,
+        // so goto() would time out although the page loads: start it, then poll for it.
+        extensionPage.goto(`${base}/popup.html`, { timeout: 0 }).catch(() => {});
+        await pollUntil(() =>
+          extensionPage.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete'),
+        );
+      }
+      return extensionPage.evaluate(() => browser.storage.session.get(null));
+    },
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Calls `check` every 100 ms until it resolves truthy; a throw (page mid-navigation) is a no. */
+async function pollUntil(check, { timeoutMs = 10_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const launchers = { chromium: launchChromium, firefox: launchFirefox };
+
+/**
+ * Polls the extension's stored state until the report for `url` satisfies `ready`, or throws
+ * after `timeoutMs` with what was there. Polling a condition, not sleeping a guess.
+ */
+export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  for (;;) {
+    const states = await session.extensionStates();
+    last = Object.values(states).find((s) => s?.log?.page?.url === url) ?? null;
+    if (last?.error) throw new Error(`the engine rejected the log: ${JSON.stringify(last.error)}`);
+    if (last?.report && ready(last.report)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`no ready report for ${url} within ${timeoutMs} ms; last state: ${JSON.stringify(last?.report ?? last)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

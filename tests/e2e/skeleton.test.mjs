@@ -1,0 +1,70 @@
+// The walking skeleton, end to end in real browsers: the agent runs in the page, the
+// background builds and stores a report, and its FCP and TTFB equal what the web-vitals
+// package reports in the same page load. On an ordinary page and under a strict CSP, in
+// Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver BiDi).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { launchers, ROOT, waitForReport } from '../../scripts/lib/browsers.mjs';
+import { serve } from '../../scripts/lib/server.mjs';
+import { oracleInitScript, oracleMetrics } from '../support/oracle.mjs';
+
+const hasFcpAndTtfb = (report) => report.metrics.FCP && report.metrics.TTFB;
+
+for (const browser of ['chromium', 'firefox']) {
+  describe(`skeleton in ${browser}`, () => {
+    let server;
+    let session;
+    before(async () => {
+      server = await serve(join(ROOT, 'tests/sites/fixtures'));
+      session = await launchers[browser]();
+    });
+    after(async () => {
+      await session?.close();
+      await server?.close();
+    });
+
+    for (const [fixture, csp] of [['basic.html', false], ['strict-csp.html', true]]) {
+      test(`${fixture}: FCP and TTFB equal web-vitals`, async () => {
+        const url = `${server.url}/${fixture}`;
+        const page = await session.open(url, { initScript: oracleInitScript });
+        const oracle = await oracleMetrics(page, ['FCP', 'TTFB']);
+        const { log, report } = await waitForReport(session, url, hasFcpAndTtfb);
+
+        // Same entries, same arithmetic: exact equality.
+        for (const name of ['FCP', 'TTFB']) {
+          const ours = report.metrics[name];
+          assert.equal(ours.value, oracle[name].value, `${name} value`);
+          assert.equal(ours.rating, oracle[name].rating, `${name} rating`);
+          assert.equal(ours.navigationType, oracle[name].navigationType, `${name} navigationType`);
+        }
+        assert.deepEqual(report.metrics.TTFB.attribution, oracle.TTFB.attribution);
+        assert.equal(report.metrics.FCP.attribution.loadState, oracle.FCP.attribution.loadState);
+        assert.ok(report.metrics.FCP.value > 0, 'FCP is a real paint time');
+        assert.equal(report.page.url, url);
+        assert.ok(report.entryCounts.navigation >= 1 && report.entryCounts.paint >= 1);
+
+        // The agent's form: Chromium must fall back to the wasm2js form under the strict CSP;
+        // everywhere else the wasm module compiles.
+        const expectedForm = browser === 'chromium' && csp ? 'js' : 'wasm';
+        assert.equal(log.page.agentForm, expectedForm, 'agent form');
+        await page.close();
+      });
+    }
+
+    test('unsupported entry types are listed, not reported as zero', async () => {
+      const url = `${server.url}/basic.html?unsupported`;
+      const page = await session.open(url);
+      const { report } = await waitForReport(session, url, hasFcpAndTtfb);
+      if (browser === 'firefox') {
+        for (const type of ['layout-shift', 'longtask', 'long-animation-frame']) {
+          assert.ok(report.unsupportedEntryTypes.includes(type), `${type} unsupported in Firefox`);
+        }
+      } else {
+        assert.ok(!report.unsupportedEntryTypes.includes('layout-shift'));
+      }
+      await page.close();
+    });
+  });
+}

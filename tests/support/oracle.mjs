@@ -1,0 +1,34 @@
+// The independent oracle: the web-vitals npm package (attribution build) injected into the
+// same page load as the extension, recording every metric it reports into
+// window.__webVitalsOracle. Only numbers and strings are kept (no entries or DOM nodes).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ROOT } from '../../scripts/lib/browsers.mjs';
+
+// The package's exports map hides dist/, so read the file from node_modules directly.
+const pkg = join(ROOT, 'node_modules/web-vitals');
+const iife = readFileSync(join(pkg, 'dist/web-vitals.attribution.iife.js'), 'utf8');
+export const WEB_VITALS_VERSION = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
+
+export const oracleInitScript = `${iife}
+;(() => {
+  const out = (window.__webVitalsOracle = {});
+  const plain = (value) => JSON.parse(JSON.stringify(value, (key, v) =>
+    (typeof Node !== 'undefined' && v instanceof Node) || /Entr(y|ies)$/.test(key) ? undefined : v));
+  const keep = (m) => {
+    out[m.name] = { value: m.value, rating: m.rating, navigationType: m.navigationType, attribution: plain(m.attribution) };
+  };
+  for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on](keep, { reportAllChanges: true });
+})();`;
+
+/** Waits until the oracle in `page` has reported every metric in `names`, then returns them. */
+export async function oracleMetrics(page, names, { timeoutMs = 15_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await page.evaluate(() => window.__webVitalsOracle ?? {});
+    if (names.every((n) => got[n])) return got;
+    if (Date.now() > deadline) throw new Error(`web-vitals reported only ${Object.keys(got)} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
