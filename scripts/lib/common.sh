@@ -32,3 +32,13 @@ locked_wasm_bindgen_version() {
 
 chromium_path() { command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null; }
 firefox_path() { command -v firefox-esr 2>/dev/null || command -v firefox 2>/dev/null; }
+
+# Runs scripts/build unless dist/ is newer than every input of the build.
+build_if_stale() {
+  local stamp="$ROOT/dist/.built"
+  if [ -f "$stamp" ] && [ -z "$(cd "$ROOT" && find crates extension manifest.json Cargo.toml \
+      Cargo.lock package-lock.json scripts/build -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  "$ROOT/scripts/build"
+}

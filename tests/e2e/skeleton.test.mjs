@@ -38,9 +38,9 @@ for (const browser of ['chromium', 'firefox']) {
           assert.equal(ours.value, oracle[name].value, `${name} value`);
           assert.equal(ours.rating, oracle[name].rating, `${name} rating`);
           assert.equal(ours.navigationType, oracle[name].navigationType, `${name} navigationType`);
+          assert.deepEqual(ours.attribution, oracle[name].attribution, `${name} attribution`);
         }
-        assert.deepEqual(report.metrics.TTFB.attribution, oracle.TTFB.attribution);
-        assert.equal(report.metrics.FCP.attribution.loadState, oracle.FCP.attribution.loadState);
+
         assert.ok(report.metrics.FCP.value > 0, 'FCP is a real paint time');
         assert.equal(report.page.url, url);
         assert.ok(report.entryCounts.navigation >= 1 && report.entryCounts.paint >= 1);

@@ -96,7 +96,11 @@ impl Shared {
         set(&batch, "version", &LOG_VERSION.into());
         set(&batch, "page", &self.page);
         set(&batch, "now", &self.performance.now().into());
-        if let Some(count) = self.performance.unchecked_ref::<PerformanceExt>().interaction_count() {
+        if let Some(count) = self
+            .performance
+            .unchecked_ref::<PerformanceExt>()
+            .interaction_count()
+        {
             set(&batch, "interactionCount", &count.into());
         }
         set(&batch, "records", &records);
@@ -144,35 +148,56 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
 
     let listeners = lifecycle_listeners(&window, &document, &shared);
     AGENT.with(|a| {
-        *a.borrow_mut() = Some(Agent { _observers: observers, _listeners: listeners });
+        *a.borrow_mut() = Some(Agent {
+            _observers: observers,
+            _listeners: listeners,
+        });
     });
     Ok(())
 }
 
-fn lifecycle_listeners(window: &Window, document: &Document, shared: &Rc<Shared>) -> Vec<EventListener> {
+fn lifecycle_listeners(
+    window: &Window,
+    document: &Document,
+    shared: &Rc<Shared>,
+) -> Vec<EventListener> {
     let capture = EventListenerOptions::run_in_capture_phase();
     let s = Rc::clone(shared);
     let doc = document.clone();
-    let visibility = EventListener::new_with_options(document, "visibilitychange", capture, move |e| {
-        let hidden = doc.visibility_state() == VisibilityState::Hidden;
-        s.push(&lifecycle("visibilitychange", e, &[("state", visibility_name(hidden).into())]));
-        if hidden {
-            // The page may never run again: send what we have now.
-            s.flush();
-        }
-    });
+    let visibility =
+        EventListener::new_with_options(document, "visibilitychange", capture, move |e| {
+            let hidden = doc.visibility_state() == VisibilityState::Hidden;
+            s.push(&lifecycle(
+                "visibilitychange",
+                e,
+                &[("state", visibility_name(hidden).into())],
+            ));
+            if hidden {
+                // The page may never run again: send what we have now.
+                s.flush();
+            }
+        });
     let s = Rc::clone(shared);
-    let prerendering = EventListener::new_with_options(document, "prerenderingchange", capture, move |e| {
-        s.push(&lifecycle("prerenderingchange", e, &[]));
-    });
+    let prerendering =
+        EventListener::new_with_options(document, "prerenderingchange", capture, move |e| {
+            s.push(&lifecycle("prerenderingchange", e, &[]));
+        });
     let s = Rc::clone(shared);
     let pagehide = EventListener::new_with_options(window, "pagehide", capture, move |e| {
-        s.push(&lifecycle("pagehide", e, &[("persisted", persisted(e).into())]));
+        s.push(&lifecycle(
+            "pagehide",
+            e,
+            &[("persisted", persisted(e).into())],
+        ));
         s.flush();
     });
     let s = Rc::clone(shared);
     let pageshow = EventListener::new_with_options(window, "pageshow", capture, move |e| {
-        s.push(&lifecycle("pageshow", e, &[("persisted", persisted(e).into())]));
+        s.push(&lifecycle(
+            "pageshow",
+            e,
+            &[("persisted", persisted(e).into())],
+        ));
     });
     vec![visibility, prerendering, pagehide, pageshow]
 }
@@ -191,7 +216,11 @@ fn page_info(
     let navigation_id = js_sys::Number::from(time_origin.floor())
         .to_string_with_radix(36)?
         .concat(&"-".into())
-        .concat(&js_sys::Number::from(random).to_string_with_radix(36)?.into());
+        .concat(
+            &js_sys::Number::from(random)
+                .to_string_with_radix(36)?
+                .into(),
+        );
     let page = Object::new();
     set(&page, "url", &window.location().href()?.into());
     set(&page, "navigationId", &navigation_id.into());
@@ -200,8 +229,24 @@ fn page_info(
     set(&page, "supportedEntryTypes", supported);
     let hidden = document.visibility_state() == VisibilityState::Hidden;
     set(&page, "initialVisibility", &visibility_name(hidden).into());
-    set(&page, "prerendering", &document.unchecked_ref::<DocumentExt>().prerendering().unwrap_or(false).into());
-    set(&page, "wasDiscarded", &document.unchecked_ref::<DocumentExt>().was_discarded().unwrap_or(false).into());
+    set(
+        &page,
+        "prerendering",
+        &document
+            .unchecked_ref::<DocumentExt>()
+            .prerendering()
+            .unwrap_or(false)
+            .into(),
+    );
+    set(
+        &page,
+        "wasDiscarded",
+        &document
+            .unchecked_ref::<DocumentExt>()
+            .was_discarded()
+            .unwrap_or(false)
+            .into(),
+    );
     set(&page, "agentForm", &form.into());
     Ok(page)
 }
@@ -217,7 +262,9 @@ fn lifecycle(kind: &str, event: &Event, fields: &[(&str, JsValue)]) -> Object {
 }
 
 fn persisted(event: &Event) -> bool {
-    event.dyn_ref::<PageTransitionEvent>().is_some_and(PageTransitionEvent::persisted)
+    event
+        .dyn_ref::<PageTransitionEvent>()
+        .is_some_and(PageTransitionEvent::persisted)
 }
 
 fn visibility_name(hidden: bool) -> &'static str {

@@ -37,7 +37,10 @@ impl Observer {
             options.set_duration_threshold(threshold);
         }
         observer.observe(options.unchecked_ref());
-        Ok(Observer { observer, _callback: callback })
+        Ok(Observer {
+            observer,
+            _callback: callback,
+        })
     }
 }
 

@@ -10,7 +10,10 @@ use crate::page::{LoadState, PageView};
 use crate::rating::Thresholds;
 
 /// web-vitals `FCPThresholds`; <https://web.dev/articles/fcp#what_is_a_good_fcp_score>.
-pub const THRESHOLDS: Thresholds = Thresholds { good: 1800.0, poor: 3000.0 };
+pub const THRESHOLDS: Thresholds = Thresholds {
+    good: 1800.0,
+    poor: 3000.0,
+};
 
 /// The paint entry name that marks FCP (Paint Timing spec).
 const FCP_ENTRY_NAME: &str = "first-contentful-paint";
@@ -22,6 +25,7 @@ pub struct FcpAttribution {
     /// TTFB of the document.
     pub time_to_first_byte: f64,
     /// From the first byte to the first contentful paint.
+    #[serde(rename = "firstByteToFCP")]
     pub first_byte_to_fcp: f64,
     /// The document's load state when FCP happened.
     pub load_state: LoadState,

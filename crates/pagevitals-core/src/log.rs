@@ -278,7 +278,10 @@ struct Kind<'a> {
 pub fn parse_log(text: &str) -> Result<EntryLog, LogError> {
     let raw: RawLog<'_> = from_str(text, None)?;
     if raw.format != FORMAT {
-        return Err(top_error(".format", format!("expected \"{FORMAT}\", found {:?}", raw.format)));
+        return Err(top_error(
+            ".format",
+            format!("expected \"{FORMAT}\", found {:?}", raw.format),
+        ));
     }
     if raw.version != VERSION {
         return Err(top_error(
@@ -292,7 +295,12 @@ pub fn parse_log(text: &str) -> Result<EntryLog, LogError> {
         .enumerate()
         .map(|(i, rec)| parse_record(i, rec))
         .collect::<Result<_, _>>()?;
-    Ok(EntryLog { page: raw.page, now: raw.now, interaction_count: raw.interaction_count, records })
+    Ok(EntryLog {
+        page: raw.page,
+        now: raw.now,
+        interaction_count: raw.interaction_count,
+        records,
+    })
 }
 
 fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
@@ -315,7 +323,8 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
         (None, None) => Err(LogError {
             record: Some(index),
             path: ".".into(),
-            message: "a record needs an `entryType` (performance entry) or a `lifecycle` key".into(),
+            message: "a record needs an `entryType` (performance entry) or a `lifecycle` key"
+                .into(),
         }),
     }
 }
@@ -327,7 +336,11 @@ fn from_str<'a, T: Deserialize<'a>>(text: &'a str, record: Option<usize>) -> Res
         path: path_of(e.path()),
         message: e.into_inner().to_string(),
     })?;
-    de.end().map_err(|e| LogError { record, path: ".".into(), message: e.to_string() })?;
+    de.end().map_err(|e| LogError {
+        record,
+        path: ".".into(),
+        message: e.to_string(),
+    })?;
     Ok(value)
 }
 
@@ -337,7 +350,11 @@ fn path_of(path: &serde_path_to_error::Path) -> String {
 }
 
 fn top_error(path: &str, message: String) -> LogError {
-    LogError { record: None, path: path.into(), message }
+    LogError {
+        record: None,
+        path: path.into(),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -364,9 +381,14 @@ mod tests {
         assert!(matches!(&log.records[0], Record::Entry(Entry::Paint(p)) if p.start_time == 120.5));
         assert!(matches!(
             &log.records[1],
-            Record::Lifecycle(Lifecycle::VisibilityChange { state: VisibilityState::Hidden, .. })
+            Record::Lifecycle(Lifecycle::VisibilityChange {
+                state: VisibilityState::Hidden,
+                ..
+            })
         ));
-        assert!(matches!(&log.records[2], Record::Entry(Entry::Other(o)) if o.entry_type == "future-thing"));
+        assert!(
+            matches!(&log.records[2], Record::Entry(Entry::Other(o)) if o.entry_type == "future-thing")
+        );
     }
 
     #[test]

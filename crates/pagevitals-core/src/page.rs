@@ -23,7 +23,9 @@ pub struct PageView<'a> {
 impl<'a> PageView<'a> {
     /// Derives the page-view context from `log`.
     pub fn new(log: &'a EntryLog) -> Self {
-        let navigation = log.records.iter().find_map(|r| match r {
+        // Chromium may deliver the navigation entry twice: early, with the fields of later
+        // phases still 0, and again complete after load. The last one is the fullest.
+        let navigation = log.records.iter().rev().find_map(|r| match r {
             Record::Entry(Entry::Navigation(n)) => Some(n.as_ref()),
             _ => None,
         });
@@ -89,7 +91,9 @@ fn navigation_type(
     navigation: Option<&NavigationTiming>,
     activation_start: f64,
 ) -> NavigationType {
-    let Some(nav) = navigation else { return NavigationType::Navigate };
+    let Some(nav) = navigation else {
+        return NavigationType::Navigate;
+    };
     if log.page.prerendering || activation_start > 0.0 {
         NavigationType::Prerender
     } else if log.page.was_discarded {
@@ -121,7 +125,9 @@ pub enum LoadState {
 impl PageView<'_> {
     /// The load state at `time` (ms from time origin).
     pub fn load_state(&self, time: f64) -> LoadState {
-        let Some(nav) = self.navigation else { return LoadState::Complete };
+        let Some(nav) = self.navigation else {
+            return LoadState::Complete;
+        };
         if time < nav.dom_interactive {
             LoadState::Loading
         } else if nav.dom_content_loaded_event_start == 0.0

@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn boundaries_are_inclusive_like_web_vitals() {
-        let t = Thresholds { good: 1800.0, poor: 3000.0 };
+        let t = Thresholds {
+            good: 1800.0,
+            poor: 3000.0,
+        };
         assert_eq!(t.rate(1800.0), Rating::Good);
         assert_eq!(t.rate(1800.1), Rating::NeedsImprovement);
         assert_eq!(t.rate(3000.0), Rating::NeedsImprovement);

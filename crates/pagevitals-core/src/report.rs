@@ -105,7 +105,10 @@ pub fn analyze(log: &EntryLog) -> Report {
             navigation_type: view.navigation_type,
             user_agent: log.page.user_agent.clone(),
         },
-        metrics: Metrics { fcp: fcp::fcp(log, &view), ttfb: ttfb::ttfb(&view) },
+        metrics: Metrics {
+            fcp: fcp::fcp(log, &view),
+            ttfb: ttfb::ttfb(&view),
+        },
         entry_counts,
         unsupported_entry_types,
     }

@@ -8,7 +8,10 @@ use crate::page::PageView;
 use crate::rating::Thresholds;
 
 /// web-vitals `TTFBThresholds`; <https://web.dev/articles/ttfb#what_is_a_good_ttfb_score>.
-pub const THRESHOLDS: Thresholds = Thresholds { good: 800.0, poor: 1800.0 };
+pub const THRESHOLDS: Thresholds = Thresholds {
+    good: 800.0,
+    poor: 1800.0,
+};
 
 /// TTFB split into the phases of the document request. They add up to TTFB.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,7 +34,11 @@ pub fn ttfb(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
     let nav = view.navigation?;
     let value = (nav.response_start - view.activation_start).max(0.0);
     let since_activation = |t: f64| (t - nav.activation_start).max(0.0);
-    let start = if nav.worker_start > 0.0 { nav.worker_start } else { nav.fetch_start };
+    let start = if nav.worker_start > 0.0 {
+        nav.worker_start
+    } else {
+        nav.fetch_start
+    };
     let wait_end = since_activation(start);
     let dns_start = since_activation(nav.domain_lookup_start);
     let connect_start = since_activation(nav.connect_start);

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 enum Outcome {
-    Report(Report),
+    Report(Box<Report>),
     Error(LogError),
 }
 
@@ -27,7 +27,7 @@ pub fn analyze(log_json: &str) -> String {
 /// The same as [`analyze`], callable natively.
 pub fn analyze_json(log_json: &str) -> String {
     let outcome = match pagevitals_core::parse_log(log_json) {
-        Ok(log) => Outcome::Report(pagevitals_core::analyze(&log)),
+        Ok(log) => Outcome::Report(Box::new(pagevitals_core::analyze(&log))),
         Err(e) => Outcome::Error(e),
     };
     serde_json::to_string(&outcome).unwrap_or_else(|e| {
@@ -48,6 +48,11 @@ mod tests {
     #[test]
     fn bad_input_comes_back_as_an_error_object() {
         let out: serde_json::Value = serde_json::from_str(&analyze_json("{not json")).unwrap();
-        assert!(out["error"]["message"].as_str().unwrap().contains("key must be a string"));
+        assert!(
+            out["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("key must be a string")
+        );
     }
 }
