@@ -1,0 +1,90 @@
+//! Replays the entry logs recorded from real Chromium and Firefox (tests/data, written by
+//! scripts/record-logs) through the engine, natively, and checks every metric the engine
+//! computes against what the web-vitals package reported in the same page load.
+
+use std::fs;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// The metrics this build computes. For each, a recording's oracle value and ours must agree:
+/// both present and equal, or both absent.
+const CHECKED: &[&str] = &["FCP", "TTFB"];
+
+fn recordings() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+    let mut found = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.map(|e| e.path()).unwrap_or_else(|e| panic!("{e}"));
+        if path.extension().is_some_and(|x| x == "json") {
+            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+            let name = path.display().to_string();
+            let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            found.push((name, value));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+#[test]
+fn recorded_logs_match_web_vitals() {
+    let recordings = recordings();
+    assert!(
+        recordings.len() >= 4,
+        "expected recordings in tests/data, found {}",
+        recordings.len()
+    );
+    for browser in ["chromium", "firefox"] {
+        assert!(
+            recordings.iter().any(|(name, _)| name.contains(browser)),
+            "no recording from {browser}"
+        );
+    }
+    for (name, recording) in recordings {
+        let out: Value = serde_json::from_str(&pagevitals_engine::analyze_json(
+            &recording["log"].to_string(),
+        ))
+        .unwrap();
+        let report = out
+            .get("report")
+            .unwrap_or_else(|| panic!("{name}: {}", out["error"]));
+        for metric in CHECKED {
+            let ours = &report["metrics"][metric];
+            let oracle = &recording["oracle"][metric];
+            if oracle.is_null() {
+                assert!(
+                    ours.is_null(),
+                    "{name}: {metric} reported but web-vitals did not"
+                );
+                continue;
+            }
+            assert!(
+                !ours.is_null(),
+                "{name}: {metric} missing; web-vitals: {oracle}"
+            );
+            for field in ["value", "rating", "navigationType", "attribution"] {
+                assert!(
+                    same(&ours[field], &oracle[field]),
+                    "{name}: {metric}.{field}: ours {} but web-vitals {}",
+                    ours[field],
+                    oracle[field]
+                );
+            }
+        }
+    }
+}
+
+/// JSON equality where numbers compare by value (JS writes `88`, serde writes `88.0`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
