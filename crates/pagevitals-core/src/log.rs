@@ -14,6 +14,19 @@
 //! `lifecycle` key is a page event the agent saw. Entry types this version does not model are
 //! kept as raw JSON and ignored by the metrics, so a newer browser never breaks parsing.
 //!
+//! Field rules: a field the metric math reads is required, so a malformed record is an error
+//! naming it; a field some browser lacks (Firefox lacks most Chromium-only ones) or that only
+//! feeds the report is `#[serde(default)]`. Unknown fields are ignored.
+//!
+//! Fields the agent adds to what `toJSON()` gives (`toJSON()` cannot carry DOM nodes):
+//! - `selector` on `largest-contentful-paint` (for `element`), on each `layout-shift` source
+//!   (for `node`) and on `event` / `first-input` (for `target`): web-vitals'
+//!   `getSelector(node)` (`src/lib/getSelector.ts`) computed when the entry was observed, or
+//!   `null` when the node was `null`. For a node that is not an element `getSelector`
+//!   returns `""`, which is how the core tells element sources from others.
+//! - the `input` lifecycle record: a trusted `keydown`, `pointerdown` or `click` the agent
+//!   saw (capture phase, `isTrusted` only), with the event's `timeStamp`.
+//!
 //! Parsing slices each record out of the log without interpreting it, then parses each one
 //! on its own: an error names the record's index and the JSON path of the bad field.
 
@@ -96,8 +109,38 @@ pub enum Entry {
     Paint(Paint),
     /// `visibility-state`: when the page became visible or hidden.
     VisibilityState(VisibilityStateEntry),
+    /// `largest-contentful-paint`: a new largest contentful element was painted.
+    LargestContentfulPaint(LargestContentfulPaint),
+    /// `layout-shift`: content moved between two frames.
+    LayoutShift(LayoutShift),
+    /// `event`: an Event Timing entry (the agent observes with `durationThreshold` 40).
+    Event(EventTiming),
+    /// `first-input`: the Event Timing entry of the page's first discrete input.
+    FirstInput(EventTiming),
+    /// `long-animation-frame`: a frame that took over 50 ms, with its scripts.
+    LongAnimationFrame(Box<LongAnimationFrame>),
+    /// `resource`: one subresource request.
+    Resource(Box<ResourceTiming>),
     /// An entry type this version does not model; kept verbatim.
     Other(OtherEntry),
+}
+
+impl Entry {
+    /// The entry's `entryType`.
+    pub fn entry_type(&self) -> &str {
+        match self {
+            Entry::Navigation(_) => "navigation",
+            Entry::Paint(_) => "paint",
+            Entry::VisibilityState(_) => "visibility-state",
+            Entry::LargestContentfulPaint(_) => "largest-contentful-paint",
+            Entry::LayoutShift(_) => "layout-shift",
+            Entry::Event(_) => "event",
+            Entry::FirstInput(_) => "first-input",
+            Entry::LongAnimationFrame(_) => "long-animation-frame",
+            Entry::Resource(_) => "resource",
+            Entry::Other(o) => &o.entry_type,
+        }
+    }
 }
 
 /// `PerformanceNavigationTiming` as serialised by `toJSON()`. Times are ms from time origin.
@@ -187,6 +230,247 @@ pub struct VisibilityStateEntry {
     pub start_time: f64,
 }
 
+/// `LargestContentfulPaint` (Largest Contentful Paint spec). Times are ms from time origin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LargestContentfulPaint {
+    /// `renderTime` when non-zero, else `loadTime`: the time LCP is measured from.
+    pub start_time: f64,
+    /// When the element was painted; 0 for a cross-origin image without Timing-Allow-Origin.
+    #[serde(default)]
+    pub render_time: f64,
+    /// When the element's resource finished loading; 0 for text.
+    #[serde(default)]
+    pub load_time: f64,
+    /// The element's visible area in px².
+    #[serde(default)]
+    pub size: f64,
+    /// The element's `id` attribute, or empty.
+    #[serde(default)]
+    pub id: String,
+    /// The image or video URL, or empty for text.
+    #[serde(default)]
+    pub url: String,
+    /// Added by the agent: the element's selector, `null` when `element` was `null`.
+    #[serde(default)]
+    pub selector: Option<String>,
+}
+
+/// `LayoutShift` (Layout Instability spec).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutShift {
+    /// When the shift happened, ms from time origin.
+    pub start_time: f64,
+    /// The layout shift score.
+    pub value: f64,
+    /// True when the shift followed user input within 500 ms; such shifts do not count.
+    pub had_recent_input: bool,
+    /// Time of the most recent input; 0 when none.
+    #[serde(default)]
+    pub last_input_time: f64,
+    /// Up to five elements that shifted, largest impact first.
+    #[serde(default)]
+    pub sources: Vec<LayoutShiftSource>,
+}
+
+/// `LayoutShiftAttribution`: one node that moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutShiftSource {
+    /// Where the node was in the previous frame (viewport coordinates).
+    pub previous_rect: DomRect,
+    /// Where the node is in this frame.
+    pub current_rect: DomRect,
+    /// Added by the agent: the node's selector; `""` for a node that is not an element,
+    /// `null` when `node` was `null`.
+    #[serde(default)]
+    pub selector: Option<String>,
+}
+
+/// `DOMRectReadOnly` as `toJSON()` gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)] // Field names are the Geometry spec's own.
+pub struct DomRect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub left: f64,
+}
+
+/// `PerformanceEventTiming` (Event Timing spec), for both `event` and `first-input` entries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTiming {
+    /// The event type (`pointerdown`, `click`, `keydown`, ...).
+    pub name: String,
+    /// The event's `timeStamp`: when the user acted.
+    pub start_time: f64,
+    /// From `startTime` to the next paint, rounded to 8 ms.
+    pub duration: f64,
+    /// When the first event listener started.
+    pub processing_start: f64,
+    /// When the last event listener finished.
+    pub processing_end: f64,
+    /// The interaction the event belongs to; 0 when none. Absent where the browser does not
+    /// implement `interactionId`: see [`EventTiming::interaction_id`].
+    #[serde(default)]
+    pub interaction_id: Option<u64>,
+    /// Whether the event was cancelable.
+    #[serde(default)]
+    pub cancelable: bool,
+    /// Chromium's own selector for `target` (newer versions only).
+    #[serde(default)]
+    pub target_selector: Option<String>,
+    /// Added by the agent: the target's selector, `null` when `target` was `null`.
+    #[serde(default)]
+    pub selector: Option<String>,
+}
+
+impl EventTiming {
+    /// `interactionId`, 0 when absent (as for an event that is not part of an interaction).
+    pub fn interaction_id(&self) -> u64 {
+        self.interaction_id.unwrap_or(0)
+    }
+}
+
+/// `PerformanceLongAnimationFrameTiming` (Long Animation Frames API, Chromium).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LongAnimationFrame {
+    /// When the frame's first task started, ms from time origin.
+    pub start_time: f64,
+    /// From `startTime` to the end of the frame's rendering.
+    pub duration: f64,
+    /// When the rendering phase started.
+    #[serde(default)]
+    pub render_start: f64,
+    /// When style and layout of the frame started.
+    pub style_and_layout_start: f64,
+    /// Time over 50 ms in the frame's longest tasks and rendering.
+    #[serde(default)]
+    pub blocking_duration: f64,
+    /// `timeStamp` of the first UI event handled in the frame; 0 when none.
+    #[serde(default, rename = "firstUIEventTimestamp")]
+    pub first_ui_event_timestamp: f64,
+    /// Scripts over 5 ms that ran in the frame.
+    #[serde(default)]
+    pub scripts: Vec<LoafScript>,
+}
+
+fn script_entry_type() -> String {
+    "script".to_owned()
+}
+
+fn unknown_char_position() -> i64 {
+    // Long Animation Frames API: `sourceCharPosition` is -1 when unknown.
+    -1
+}
+
+/// `PerformanceScriptTiming`: one script in a long animation frame. Serialised as
+/// `toJSON()` gives it, so it can stand in the INP attribution's `longestScript.entry`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoafScript {
+    /// Always `script`.
+    #[serde(default = "script_entry_type")]
+    pub name: String,
+    /// Always `script`.
+    #[serde(default = "script_entry_type")]
+    pub entry_type: String,
+    /// When the script's task started (or the callback was invoked).
+    pub start_time: f64,
+    /// Until the script finished, microtasks included.
+    pub duration: f64,
+    /// What ran it, e.g. `BUTTON#go.onclick` or a script URL.
+    #[serde(default)]
+    pub invoker: String,
+    /// `user-callback`, `event-listener`, `resolve-promise`, `classic-script`, ...
+    #[serde(default)]
+    pub invoker_type: String,
+    /// `self`, `descendant`, `ancestor`, `same-page` or `other`.
+    #[serde(default)]
+    pub window_attribution: String,
+    /// When the script itself started executing (after compilation).
+    #[serde(default)]
+    pub execution_start: f64,
+    /// Time spent in style and layout the script forced.
+    pub forced_style_and_layout_duration: f64,
+    /// Time spent in synchronous pauses (`alert()`, sync XHR).
+    #[serde(default)]
+    pub pause_duration: f64,
+    /// The script's URL, when known.
+    #[serde(default, rename = "sourceURL")]
+    pub source_url: String,
+    /// The function's name, when known.
+    #[serde(default)]
+    pub source_function_name: String,
+    /// Character offset of the function in the source; -1 when unknown.
+    #[serde(default = "unknown_char_position")]
+    pub source_char_position: i64,
+}
+
+/// `PerformanceResourceTiming`. Times are ms from time origin; 0 when not exposed
+/// (cross-origin without Timing-Allow-Origin).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)] // Field names are the Resource Timing spec's own.
+pub struct ResourceTiming {
+    /// The resource URL.
+    pub name: String,
+    #[serde(default)]
+    pub initiator_type: String,
+    pub start_time: f64,
+    #[serde(default)]
+    pub duration: f64,
+    #[serde(default)]
+    pub redirect_start: f64,
+    #[serde(default)]
+    pub redirect_end: f64,
+    #[serde(default)]
+    pub worker_start: f64,
+    #[serde(default)]
+    pub fetch_start: f64,
+    #[serde(default)]
+    pub domain_lookup_start: f64,
+    #[serde(default)]
+    pub domain_lookup_end: f64,
+    #[serde(default)]
+    pub connect_start: f64,
+    #[serde(default)]
+    pub connect_end: f64,
+    #[serde(default)]
+    pub secure_connection_start: f64,
+    pub request_start: f64,
+    #[serde(default)]
+    pub response_start: f64,
+    pub response_end: f64,
+    #[serde(default)]
+    pub transfer_size: f64,
+    #[serde(default)]
+    pub encoded_body_size: f64,
+    #[serde(default)]
+    pub decoded_body_size: f64,
+    /// HTTP status; 0 where the browser lacks the field or does not expose it.
+    #[serde(default)]
+    pub response_status: u16,
+    /// `blocking` or `non-blocking`; Chromium only.
+    #[serde(default)]
+    pub render_blocking_status: String,
+    /// `cache`, `navigational-prefetch` or empty; Chromium only.
+    #[serde(default)]
+    pub delivery_type: String,
+    /// ALPN protocol id, e.g. `h2`.
+    #[serde(default)]
+    pub next_hop_protocol: String,
+    #[serde(default)]
+    pub server_timing: Vec<ServerTiming>,
+}
+
 /// An entry of a type this version does not model.
 #[derive(Debug, Clone)]
 pub struct OtherEntry {
@@ -226,6 +510,26 @@ pub enum Lifecycle {
         /// Event time.
         time: f64,
     },
+    /// A trusted user input the agent saw (a web-vitals `onLCP` stop signal when `keydown`
+    /// or `click`).
+    Input {
+        /// Which event.
+        kind: InputKind,
+        /// Event time.
+        time: f64,
+    },
+}
+
+/// The user inputs the agent records as `input` lifecycle records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    /// A key was pressed.
+    Keydown,
+    /// A pointer (mouse button, touch, pen) went down.
+    Pointerdown,
+    /// A click (also dispatched for keyboard activation of a control).
+    Click,
 }
 
 /// Why a log could not be read: which record, which field, what was wrong.
@@ -312,6 +616,16 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
                 "navigation" => Entry::Navigation(Box::new(from_str(text, Some(index))?)),
                 "paint" => Entry::Paint(from_str(text, Some(index))?),
                 "visibility-state" => Entry::VisibilityState(from_str(text, Some(index))?),
+                "largest-contentful-paint" => {
+                    Entry::LargestContentfulPaint(from_str(text, Some(index))?)
+                }
+                "layout-shift" => Entry::LayoutShift(from_str(text, Some(index))?),
+                "event" => Entry::Event(from_str(text, Some(index))?),
+                "first-input" => Entry::FirstInput(from_str(text, Some(index))?),
+                "long-animation-frame" => {
+                    Entry::LongAnimationFrame(Box::new(from_str(text, Some(index))?))
+                }
+                "resource" => Entry::Resource(Box::new(from_str(text, Some(index))?)),
                 other => Entry::Other(OtherEntry {
                     entry_type: other.to_owned(),
                     raw: raw.to_owned(),
@@ -414,6 +728,103 @@ mod tests {
     fn a_record_of_no_known_kind_is_an_error() {
         let err = parse_log(&log_with(r#"{"startTime":1}"#)).unwrap_err();
         assert_eq!(err.record, Some(0));
+    }
+
+    #[test]
+    fn parses_the_metric_entry_types_as_chromium_serialises_them() {
+        let rect =
+            r#"{"x":0,"y":10,"width":100,"height":20,"top":10,"right":100,"bottom":30,"left":0}"#;
+        let log = parse_log(&log_with(&format!(
+            r##"{{"name":"","entryType":"largest-contentful-paint","startTime":812.4,"duration":0,
+                 "size":48000,"renderTime":812.4,"loadTime":790.1,"firstAnimatedFrameTime":0,
+                 "id":"hero","url":"http://x/hero.png","selector":"#hero"}},
+               {{"name":"","entryType":"layout-shift","startTime":900,"duration":0,"value":0.12,
+                 "hadRecentInput":false,"lastInputTime":0,
+                 "sources":[{{"previousRect":{rect},"currentRect":{rect},"selector":"div.ad"}}]}},
+               {{"name":"pointerdown","entryType":"event","startTime":1500,"duration":48,
+                 "processingStart":1510,"processingEnd":1530,"cancelable":true,
+                 "interactionId":7004,"selector":"button#go"}},
+               {{"name":"keydown","entryType":"first-input","startTime":1400,"duration":8,
+                 "processingStart":1401,"processingEnd":1402,"cancelable":true}},
+               {{"name":"long-animation-frame","entryType":"long-animation-frame",
+                 "startTime":1490,"duration":70,"renderStart":1545,"styleAndLayoutStart":1550,
+                 "firstUIEventTimestamp":1500,"blockingDuration":20,
+                 "scripts":[{{"name":"script","entryType":"script","startTime":1510,
+                   "duration":20,"invoker":"BUTTON#go.onclick","invokerType":"event-listener",
+                   "windowAttribution":"self","executionStart":1510,
+                   "forcedStyleAndLayoutDuration":2,"pauseDuration":0,
+                   "sourceURL":"http://x/app.js","sourceFunctionName":"go",
+                   "sourceCharPosition":120}}]}},
+               {{"name":"http://x/hero.png","entryType":"resource","startTime":300,
+                 "duration":490.1,"initiatorType":"img","requestStart":350,"responseStart":600,
+                 "responseEnd":790.1,"serverTiming":[{{"name":"cdn","duration":3,"description":""}}]}},
+               {{"lifecycle":"input","kind":"keydown","time":2000}}"##
+        )))
+        .unwrap();
+        let types: Vec<&str> = log
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Entry(e) => Some(e.entry_type()),
+                Record::Lifecycle(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "largest-contentful-paint",
+                "layout-shift",
+                "event",
+                "first-input",
+                "long-animation-frame",
+                "resource"
+            ]
+        );
+        assert!(matches!(
+            &log.records[0],
+            Record::Entry(Entry::LargestContentfulPaint(l)) if l.selector.as_deref() == Some("#hero")
+        ));
+        assert!(matches!(
+            &log.records[2],
+            Record::Entry(Entry::Event(e)) if e.interaction_id() == 7004
+        ));
+        // Firefox-like: no interactionId at all.
+        assert!(matches!(
+            &log.records[3],
+            Record::Entry(Entry::FirstInput(e)) if e.interaction_id.is_none() && e.selector.is_none()
+        ));
+        assert!(matches!(
+            &log.records[4],
+            Record::Entry(Entry::LongAnimationFrame(l)) if l.scripts[0].source_url == "http://x/app.js"
+        ));
+        assert!(matches!(
+            &log.records[6],
+            Record::Lifecycle(Lifecycle::Input { kind: InputKind::Keydown, time }) if *time == 2000.0
+        ));
+    }
+
+    #[test]
+    fn a_field_the_metric_math_needs_is_required() {
+        let err = parse_log(&log_with(
+            r#"{"entryType":"layout-shift","startTime":900,"hadRecentInput":false}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(err.record, Some(0));
+        assert!(err.message.contains("missing field `value`"), "{err}");
+        let err = parse_log(&log_with(
+            r#"{"entryType":"layout-shift","startTime":1,"value":0.1,"hadRecentInput":false},
+               {"entryType":"event","name":"click","startTime":1,"duration":"long",
+                "processingStart":1,"processingEnd":2}"#,
+        ))
+        .unwrap_err();
+        assert_eq!((err.record, err.path.as_str()), (Some(1), ".duration"));
+        let err = parse_log(&log_with(
+            r#"{"lifecycle":"input","kind":"scroll","time":1}"#,
+        ))
+        .unwrap_err();
+        // Lifecycle records are internally tagged, so serde reports the record, not the field.
+        assert_eq!(err.record, Some(0));
+        assert!(err.message.contains("unknown variant `scroll`"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::fcp::{self, FcpAttribution};
-use crate::log::{Entry, EntryLog, Record};
+use crate::log::{EntryLog, Record};
 use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
 use crate::ttfb::{self, TtfbAttribution};
@@ -82,10 +82,7 @@ pub fn analyze(log: &EntryLog) -> Report {
     let mut entry_counts = BTreeMap::new();
     for record in &log.records {
         let key = match record {
-            Record::Entry(Entry::Navigation(_)) => "navigation",
-            Record::Entry(Entry::Paint(_)) => "paint",
-            Record::Entry(Entry::VisibilityState(_)) => "visibility-state",
-            Record::Entry(Entry::Other(o)) => o.entry_type.as_str(),
+            Record::Entry(entry) => entry.entry_type(),
             Record::Lifecycle(_) => "lifecycle",
         };
         *entry_counts.entry(key.to_owned()).or_insert(0) += 1;
