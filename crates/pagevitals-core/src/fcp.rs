@@ -33,6 +33,10 @@ pub struct FcpAttribution {
 
 /// FCP for the page view, or `None` when there is none to report.
 pub fn fcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<FcpAttribution>> {
+    // onFCP runs inside `whenActivated`: a prerendered page never shown has no FCP.
+    if !view.activated {
+        return None;
+    }
     let paint = log.records.iter().find_map(|r| match r {
         Record::Entry(Entry::Paint(p)) if p.name == FCP_ENTRY_NAME => Some(p),
         _ => None,
@@ -65,4 +69,25 @@ pub fn fcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<FcpAttribution>
         navigation_type: view.navigation_type,
         attribution,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{NAV, log_with_page, paint};
+
+    #[test]
+    fn a_prerendered_page_has_fcp_only_once_activated() {
+        let types = &["paint", "navigation"];
+        let prerendering = r#","prerendering":true,"initialVisibility":"hidden""#;
+        let records = format!("{NAV},{}", paint(50.0));
+        let log = log_with_page(types, prerendering, &records, "");
+        assert!(fcp(&log, &PageView::new(&log)).is_none());
+        let activated = format!(
+            r#"{records},{{"lifecycle":"visibilitychange","state":"visible","time":900}},
+               {{"lifecycle":"prerenderingchange","time":900}}"#
+        );
+        let log = log_with_page(types, prerendering, &activated, "");
+        assert_eq!(fcp(&log, &PageView::new(&log)).map(|m| m.value), Some(50.0));
+    }
 }

@@ -18,6 +18,8 @@ pub mod metric;
 pub mod page;
 pub mod rating;
 pub mod report;
+#[cfg(test)]
+mod testing;
 pub mod ttfb;
 
 pub use log::{EntryLog, LogError, parse_log};

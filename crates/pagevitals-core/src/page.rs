@@ -18,6 +18,16 @@ pub struct PageView<'a> {
     pub navigation_type: NavigationType,
     /// The page view's id, from the log.
     pub navigation_id: &'a str,
+    /// `PerformanceObserver.supportedEntryTypes`, from the log.
+    pub supported_entry_types: &'a [String],
+    /// False while a prerendered page has not been activated: web-vitals
+    /// (`src/lib/whenActivated.ts`) starts FCP, LCP, CLS and INP only once it is.
+    pub activated: bool,
+    /// When the page was first restored from the back/forward cache (the first `pageshow`
+    /// with `persisted`); `f64::INFINITY` when it never was. web-vitals
+    /// (`src/lib/bfcache.ts`) starts every metric afresh at a restore; this report describes
+    /// the page load before it, so metrics that accumulate (CLS, INP) stop there.
+    pub restore_time: f64,
 }
 
 impl<'a> PageView<'a> {
@@ -38,7 +48,31 @@ impl<'a> PageView<'a> {
             first_hidden_time: first_hidden_time(log, activation_start),
             navigation_type: navigation_type(log, navigation, activation_start),
             navigation_id: &log.page.navigation_id,
+            supported_entry_types: &log.page.supported_entry_types,
+            activated: !log.page.prerendering
+                || log
+                    .records
+                    .iter()
+                    .any(|r| matches!(r, Record::Lifecycle(Lifecycle::PrerenderingChange { .. }))),
+            restore_time: log
+                .records
+                .iter()
+                .find_map(|r| match r {
+                    Record::Lifecycle(Lifecycle::PageShow {
+                        persisted: true,
+                        time,
+                    }) => Some(*time),
+                    _ => None,
+                })
+                .unwrap_or(f64::INFINITY),
         }
+    }
+
+    /// True when the browser supports observing `entry_type`. web-vitals' `observe()`
+    /// (`src/lib/observe.ts`) registers nothing for an unsupported type, so the metrics built
+    /// on it are never reported: absent, not zero.
+    pub fn supports(&self, entry_type: &str) -> bool {
+        self.supported_entry_types.iter().any(|t| t == entry_type)
     }
 
     /// A metric id unique to this page view (web-vitals uses a random id; ours is stable so

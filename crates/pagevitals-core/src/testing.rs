@@ -1,0 +1,36 @@
+//! Small synthetic logs for the unit tests of the metric modules.
+
+use crate::log::{EntryLog, parse_log};
+
+/// A complete navigation entry: TTFB 100 ms, `domInteractive` 500, `DOMContentLoaded` 600,
+/// `domComplete` 1000.
+pub const NAV: &str = r#"{"entryType":"navigation","name":"http://x/","startTime":0,
+    "duration":1200,"type":"navigate","fetchStart":5,"domainLookupStart":5,
+    "connectStart":5,"connectEnd":5,"requestStart":10,"responseStart":100,
+    "domInteractive":500,"domContentLoadedEventStart":600,"domComplete":1000}"#;
+
+/// A `first-contentful-paint` entry at `start`.
+pub fn paint(start: f64) -> String {
+    format!(r#"{{"entryType":"paint","name":"first-contentful-paint","startTime":{start}}}"#)
+}
+
+/// A log of `records` for a browser that supports `supported`, with extra `page` fields
+/// (which may replace `initialVisibility`) and extra top-level fields, each with a leading `,`.
+pub fn log_with_page(supported: &[&str], page: &str, records: &str, top: &str) -> EntryLog {
+    let supported = serde_json::to_string(supported).unwrap_or_default();
+    let visibility = if page.contains("initialVisibility") {
+        ""
+    } else {
+        r#","initialVisibility":"visible""#
+    };
+    let text = format!(
+        r#"{{"format":"pagevitals-entry-log","version":1,"now":60000{top},
+            "page":{{"url":"http://x/","navigationId":"n1","supportedEntryTypes":{supported}
+                     {visibility}{page}}},
+            "records":[{records}]}}"#
+    );
+    match parse_log(&text) {
+        Ok(log) => log,
+        Err(e) => panic!("test log does not parse: {e}\n{text}"),
+    }
+}
