@@ -12,12 +12,14 @@
 //! hidden time) -> metric modules ([`fcp`], [`ttfb`]) -> [`report`] (the versioned wire
 //! format). Bad input is reported as data ([`log::LogError`]); nothing here panics on input.
 
+pub mod cls;
 pub mod fcp;
 pub mod log;
 pub mod metric;
 pub mod page;
 pub mod rating;
 pub mod report;
+pub mod session_window;
 #[cfg(test)]
 mod testing;
 pub mod ttfb;

@@ -12,6 +12,12 @@ pub enum MetricName {
     FCP,
     /// Time to First Byte.
     TTFB,
+    /// Largest Contentful Paint.
+    LCP,
+    /// Cumulative Layout Shift.
+    CLS,
+    /// Interaction to Next Paint.
+    INP,
 }
 
 /// How the page view began (web-vitals `src/lib/initMetric.ts`).

@@ -1,6 +1,7 @@
 //! Small synthetic logs for the unit tests of the metric modules.
 
 use crate::log::{EntryLog, parse_log};
+use crate::report::ENTRY_TYPES_OF_INTEREST;
 
 /// A complete navigation entry: TTFB 100 ms, `domInteractive` 500, `DOMContentLoaded` 600,
 /// `domComplete` 1000.
@@ -14,8 +15,18 @@ pub fn paint(start: f64) -> String {
     format!(r#"{{"entryType":"paint","name":"first-contentful-paint","startTime":{start}}}"#)
 }
 
-/// A log of `records` for a browser that supports `supported`, with extra `page` fields
-/// (which may replace `initialVisibility`) and extra top-level fields, each with a leading `,`.
+/// A visible page in a browser that supports every entry type of interest; `now` 60 s.
+pub fn log(records: &str) -> EntryLog {
+    log_supporting(ENTRY_TYPES_OF_INTEREST, records)
+}
+
+/// As [`log`], with only `supported` entry types.
+pub fn log_supporting(supported: &[&str], records: &str) -> EntryLog {
+    log_with_page(supported, "", records, "")
+}
+
+/// As [`log`], with extra `page` fields (which may replace `initialVisibility`) and extra
+/// top-level fields, each with a leading `,`.
 pub fn log_with_page(supported: &[&str], page: &str, records: &str, top: &str) -> EntryLog {
     let supported = serde_json::to_string(supported).unwrap_or_default();
     let visibility = if page.contains("initialVisibility") {
