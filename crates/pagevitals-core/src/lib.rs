@@ -14,6 +14,7 @@
 
 pub mod cls;
 pub mod fcp;
+pub mod lcp;
 pub mod log;
 pub mod metric;
 pub mod page;
