@@ -12,6 +12,7 @@
 
 mod bindings;
 mod observer;
+mod record;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -66,9 +67,55 @@ struct Agent {
 struct Shared {
     sink: Function,
     performance: Performance,
-    page: Object,
+    /// The current page view's `page` object; replaced when a bfcache restore starts a new one.
+    page: RefCell<Object>,
     pending: RefCell<Array>,
     flush_scheduled: Cell<bool>,
+    /// Whether a trusted keydown or click was recorded (only the first matters: it ends LCP).
+    input_seen: Cell<bool>,
+    /// web-vitals' interactionCount polyfill, where `performance.interactionCount` is missing.
+    interactions: Option<InteractionEstimate>,
+}
+
+/// web-vitals `src/lib/polyfills/interactionCountPolyfill.ts`: interaction ids grow by 7 per
+/// interaction, so the count is (max - min) / 7 + 1 over every event entry seen.
+struct InteractionEstimate {
+    min_id: Cell<f64>,
+    max_id: Cell<f64>,
+}
+
+/// The polyfill's id step between consecutive interactions.
+const INTERACTION_ID_STEP: f64 = 7.0;
+
+impl InteractionEstimate {
+    fn new() -> Self {
+        InteractionEstimate {
+            min_id: Cell::new(f64::INFINITY),
+            max_id: Cell::new(0.0),
+        }
+    }
+
+    fn observe(&self, entries: &Array) {
+        for entry in entries.iter() {
+            let id = Reflect::get(&entry, &"interactionId".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0);
+            if id > 0.0 {
+                self.min_id.set(self.min_id.get().min(id));
+                self.max_id.set(self.max_id.get().max(id));
+            }
+        }
+    }
+
+    fn count(&self) -> f64 {
+        let max = self.max_id.get();
+        if max == 0.0 {
+            0.0
+        } else {
+            (max - self.min_id.get()) / INTERACTION_ID_STEP + 1.0
+        }
+    }
 }
 
 impl Shared {
@@ -94,13 +141,16 @@ impl Shared {
         let batch = Object::new();
         set(&batch, "format", &LOG_FORMAT.into());
         set(&batch, "version", &LOG_VERSION.into());
-        set(&batch, "page", &self.page);
+        set(&batch, "page", &self.page.borrow());
         set(&batch, "now", &self.performance.now().into());
-        if let Some(count) = self
-            .performance
-            .unchecked_ref::<PerformanceExt>()
-            .interaction_count()
-        {
+        let count = match &self.interactions {
+            Some(estimate) => Some(estimate.count()),
+            None => self
+                .performance
+                .unchecked_ref::<PerformanceExt>()
+                .interaction_count(),
+        };
+        if let Some(count) = count {
             set(&batch, "interactionCount", &count.into());
         }
         set(&batch, "records", &records);
@@ -123,12 +173,25 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
     let performance = window.performance().ok_or("the agent needs performance")?;
     let supported = PerformanceObserverClass::supported_entry_types().unwrap_or_default();
 
+    let has_event_timing = supported.includes(&JsValue::from_str("event"), 0);
+    let native_count = performance
+        .unchecked_ref::<PerformanceExt>()
+        .interaction_count()
+        .is_some();
     let shared = Rc::new(Shared {
         sink,
-        page: page_info(&window, &document, &performance, &supported, form)?,
+        page: RefCell::new(page_info(
+            &window,
+            &document,
+            &performance,
+            &supported,
+            form,
+        )?),
         performance,
         pending: RefCell::new(Array::new()),
         flush_scheduled: Cell::new(false),
+        input_seen: Cell::new(false),
+        interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
     });
 
     let mut observers = Vec::new();
@@ -140,8 +203,16 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         let shared = Rc::clone(&shared);
         observers.push(Observer::new(entry_type, threshold, move |entries| {
             for entry in entries.iter() {
-                let entry: web_sys::PerformanceEntry = entry.unchecked_into();
-                shared.push(&entry.to_json());
+                shared.push(&record::record(entry.unchecked_ref()));
+            }
+        })?);
+    }
+    if shared.interactions.is_some() {
+        // The polyfill watches every event entry (threshold 0) but records none of them.
+        let s = Rc::clone(&shared);
+        observers.push(Observer::new("event", Some(0.0), move |entries| {
+            if let Some(estimate) = &s.interactions {
+                estimate.observe(&entries);
             }
         })?);
     }
@@ -192,14 +263,79 @@ fn lifecycle_listeners(
         s.flush();
     });
     let s = Rc::clone(shared);
+    let win = window.clone();
     let pageshow = EventListener::new_with_options(window, "pageshow", capture, move |e| {
-        s.push(&lifecycle(
-            "pageshow",
-            e,
-            &[("persisted", persisted(e).into())],
-        ));
+        if persisted(e) {
+            s.restored(&win, e);
+        } else {
+            s.push(&lifecycle("pageshow", e, &[("persisted", false.into())]));
+        }
     });
-    vec![visibility, prerendering, pagehide, pageshow]
+    let mut listeners = vec![visibility, prerendering, pagehide, pageshow];
+    // web-vitals ends LCP at the first trusted keydown or click (src/onLCP.ts).
+    for kind in ["keydown", "click"] {
+        let s = Rc::clone(shared);
+        listeners.push(EventListener::new_with_options(
+            window,
+            kind,
+            capture,
+            move |e| {
+                if e.is_trusted() && !s.input_seen.replace(true) {
+                    s.push(&lifecycle("input", e, &[("kind", e.type_().into())]));
+                }
+            },
+        ));
+    }
+    listeners
+}
+
+impl Shared {
+    /// A restore from the back/forward cache starts a new page view (web-vitals resets every
+    /// metric then): what was pending goes out under the old id, then the page gets a new id
+    /// and `restoredAt`, and two animation frames later a `restorepaint` record stands for
+    /// the first paint after the restore (web-vitals `src/lib/doubleRAF.ts`).
+    fn restored(self: &Rc<Self>, window: &Window, event: &Event) {
+        self.flush();
+        let fresh = Object::assign(&Object::new(), &self.page.borrow());
+        set(
+            &fresh,
+            "navigationId",
+            &navigation_id(&self.performance).into(),
+        );
+        set(&fresh, "restoredAt", &event.time_stamp().into());
+        set(&fresh, "initialVisibility", &"visible".into());
+        *self.page.borrow_mut() = fresh;
+        self.input_seen.set(false);
+        self.push(&lifecycle("pageshow", event, &[("persisted", true.into())]));
+        let shared = Rc::clone(self);
+        let win = window.clone();
+        let second = Closure::once_into_js(move || {
+            let record = Object::new();
+            set(&record, "lifecycle", &"restorepaint".into());
+            set(&record, "time", &shared.performance.now().into());
+            shared.push(&record);
+        });
+        let first = Closure::once_into_js(move || {
+            let _ = win.request_animation_frame(second.unchecked_ref());
+        });
+        let _ = window.request_animation_frame(first.unchecked_ref());
+    }
+}
+
+/// Unique per page view: the time origin, the current time and 32 random bits, in base 36.
+/// Formatted by JS rather than Rust's `fmt`, which would add kilobytes to every page.
+fn navigation_id(performance: &Performance) -> js_sys::JsString {
+    let base36 = |n: f64| {
+        js_sys::Number::from(n.floor())
+            .to_string_with_radix(36)
+            .unwrap_or_else(|_| "0".into())
+    };
+    let random = js_sys::Math::random() * 4_294_967_296.0;
+    base36(performance.time_origin())
+        .concat(&"-".into())
+        .concat(&base36(performance.now()).into())
+        .concat(&"-".into())
+        .concat(&base36(random).into())
 }
 
 fn page_info(
@@ -209,22 +345,10 @@ fn page_info(
     supported: &Array,
     form: &str,
 ) -> Result<Object, JsValue> {
-    let time_origin = performance.time_origin();
-    // Unique per page view: the time origin and 32 random bits, in base 36. Formatted by JS
-    // rather than Rust's `fmt`, which would add kilobytes to every page.
-    let random = (js_sys::Math::random() * 4_294_967_296.0).floor();
-    let navigation_id = js_sys::Number::from(time_origin.floor())
-        .to_string_with_radix(36)?
-        .concat(&"-".into())
-        .concat(
-            &js_sys::Number::from(random)
-                .to_string_with_radix(36)?
-                .into(),
-        );
     let page = Object::new();
     set(&page, "url", &window.location().href()?.into());
-    set(&page, "navigationId", &navigation_id.into());
-    set(&page, "timeOrigin", &time_origin.into());
+    set(&page, "navigationId", &navigation_id(performance).into());
+    set(&page, "timeOrigin", &performance.time_origin().into());
     set(&page, "userAgent", &window.navigator().user_agent()?.into());
     set(&page, "supportedEntryTypes", supported);
     let hidden = document.visibility_state() == VisibilityState::Hidden;

@@ -1,0 +1,85 @@
+//! Turns a `PerformanceEntry` into an entry-log record: the browser's own `toJSON()`, plus
+//! the CSS selector of the DOM node behind it where attribution needs one (the node itself
+//! cannot leave the page). Selector fields are added only where the entry has a node.
+//!
+//! | entry type                 | node                    | record field           |
+//! | -------------------------- | ----------------------- | ---------------------- |
+//! | `largest-contentful-paint` | `element`               | `selector`             |
+//! | `layout-shift`             | `sources[i].node`       | `sources[i].selector`  |
+//! | `event`, `first-input`     | `target`                | `selector`             |
+
+use js_sys::{Array, JsString, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, Node, PerformanceEntry};
+
+/// web-vitals `src/lib/getSelector.ts`: at most this many UTF-16 code units.
+const MAX_SELECTOR_LEN: u32 = 100;
+
+/// The log record for `entry`.
+pub fn record(entry: &PerformanceEntry) -> Object {
+    let json = entry.to_json();
+    match entry.entry_type().as_str() {
+        "largest-contentful-paint" => add_selector(&json, &get(entry, "element")),
+        "event" | "first-input" => add_selector(&json, &get(entry, "target")),
+        "layout-shift" => {
+            let live: Array = get(entry, "sources").dyn_into().unwrap_or_default();
+            let serialised: Array = get(&json, "sources").dyn_into().unwrap_or_default();
+            for (source, out) in live.iter().zip(serialised.iter()) {
+                add_selector(&out, &get(&source, "node"));
+            }
+        }
+        _ => {}
+    }
+    json
+}
+
+fn add_selector(record: &JsValue, node: &JsValue) {
+    if let Some(node) = node.dyn_ref::<Node>() {
+        let _ = Reflect::set(record, &"selector".into(), &selector(node).into());
+    }
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The selector web-vitals' `getSelector` gives `node`: from the node up to the nearest
+/// ancestor with an id, each step `#id` or `tag.class.class` (classes sorted), joined by `>`;
+/// stopping before the length limit, or at a node that is not an element. Built from JS
+/// strings and arrays, as getSelector is: the same sort order and UTF-16 lengths, and no Rust
+/// string machinery shipped into the page.
+pub fn selector(node: &Node) -> JsString {
+    let mut selector = JsString::from("");
+    let mut current = Some(node.clone());
+    while let Some(node) = current {
+        if node.node_type() == Node::DOCUMENT_NODE {
+            break;
+        }
+        // getSelector reads classList, which only elements have; it throws (and returns what
+        // it has) on any other node.
+        let Some(element) = node.dyn_ref::<Element>() else { break };
+        let id = JsString::from(element.id());
+        let has_id = id.length() > 0;
+        let part = if has_id {
+            JsString::from("#").concat(&id)
+        } else {
+            let parts = Array::from(&element.class_list());
+            parts.sort();
+            parts.unshift(&JsString::from(element.node_name()).to_lower_case());
+            parts.join(".")
+        };
+        if selector.length() + part.length() > MAX_SELECTOR_LEN - 1 {
+            return if selector.length() == 0 { part } else { selector };
+        }
+        selector = if selector.length() == 0 {
+            part
+        } else {
+            part.concat(&">".into()).concat(&selector)
+        };
+        if has_id {
+            break;
+        }
+        current = node.parent_node();
+    }
+    selector
+}
