@@ -14,6 +14,8 @@
 
 pub mod cls;
 pub mod fcp;
+pub mod inp;
+pub mod interactions;
 pub mod lcp;
 pub mod log;
 pub mod metric;

@@ -1,0 +1,650 @@
+//! Interaction to Next Paint, as web-vitals `src/onINP.ts` and `src/attribution/onINP.ts`
+//! define it (<https://github.com/GoogleChrome/web-vitals/blob/v5.3.0/src/onINP.ts>,
+//! <https://github.com/GoogleChrome/web-vitals/blob/v5.3.0/src/attribution/onINP.ts>):
+//! Event Timing entries grouped by `interactionId`, each interaction's latency its longest
+//! entry, and INP the p98 estimate among the 10 longest ([`crate::interactions`]).
+//!
+//! How web-vitals' live rules map onto a log:
+//! - It needs Event Timing with `interactionId`. A log shows that by `event` being supported
+//!   and either `performance.interactionCount` being present or some entry carrying an
+//!   `interactionId`; otherwise there is no INP (never a first-input-only value).
+//! - Entries are processed in the order the agent recorded them, which is the order the
+//!   browser delivered them; `event` entries are those of 40 ms or more, as web-vitals
+//!   observes them, plus `first-input`.
+//! - It starts once a prerendered page is activated; a back/forward-cache restore clears the
+//!   interactions (`InteractionManager._resetInteractions`), so only entries before the first
+//!   restore count here.
+//! - The attribution's frame groups and long-animation-frame list are web-vitals' pending
+//!   lists without their periodic clean-up: the clean-up only drops what cannot match the
+//!   reported interaction, except in races a log cannot replay.
+
+use serde::{Deserialize, Serialize};
+
+use crate::interactions::{EventRef, Interaction, InteractionManager, interaction_count};
+use crate::log::{Entry, EntryLog, EventTiming, LoafScript, LongAnimationFrame, Record};
+use crate::metric::{Metric, MetricName};
+use crate::page::{LoadState, PageView};
+use crate::rating::Thresholds;
+
+/// web-vitals `INPThresholds`; <https://web.dev/articles/inp#what_is_a_good_inp_score>.
+pub const THRESHOLDS: Thresholds = Thresholds {
+    good: 200.0,
+    poor: 500.0,
+};
+
+/// The entry type INP is built from.
+const ENTRY_TYPE: &str = "event";
+
+/// Entries whose next paint is this close are taken to be of the same frame: Event Timing
+/// rounds durations to 8 ms (attribution/onINP.ts, `groupEntriesByRenderTime`).
+const SAME_FRAME_MS: f64 = 8.0;
+
+/// How the user interacted (`interactionType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InteractionType {
+    /// Pointer, mouse, touch or click.
+    Pointer,
+    /// A key event.
+    Keyboard,
+}
+
+/// The INP subpart a script ran in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Subpart {
+    /// Before event processing started.
+    InputDelay,
+    /// While event listeners ran.
+    ProcessingDuration,
+    /// After the listeners, until the next paint.
+    PresentationDelay,
+}
+
+/// The longest long-animation-frame script that overlapped the interaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LongestScript {
+    /// The script timing, as `toJSON()` gives it.
+    pub entry: LoafScript,
+    /// Which subpart it started in.
+    pub subpart: Subpart,
+    /// How much of it fell after the interaction started.
+    pub intersecting_duration: f64,
+}
+
+/// Where INP's time went. The `total*` fields and `longestScript` are present only when
+/// long-animation-frame entries overlapped the interaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InpAttribution {
+    /// Selector of the element interacted with; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_target: Option<String>,
+    /// When the interaction started (the first entry's `startTime`).
+    pub interaction_time: f64,
+    /// Pointer or keyboard.
+    pub interaction_type: InteractionType,
+    /// Best estimate of the next paint after the interaction.
+    pub next_paint_time: f64,
+    /// From the interaction until its listeners started.
+    pub input_delay: f64,
+    /// While the frame's listeners ran.
+    pub processing_duration: f64,
+    /// From the end of processing to the next paint.
+    pub presentation_delay: f64,
+    /// The document's load state when the interaction happened.
+    pub load_state: LoadState,
+    /// The longest overlapping script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_script: Option<LongestScript>,
+    /// Script time after the interaction started, forced style and layout excluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_script_duration: Option<f64>,
+    /// Frame-end style and layout plus forced style and layout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_style_and_layout_duration: Option<f64>,
+    /// From the end of the last long animation frame to the next paint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_paint_duration: Option<f64>,
+    /// The rest: short scripts and work outside long animation frames.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_unattributed_duration: Option<f64>,
+}
+
+/// Event Timing entries that were presented in the same frame (`pendingEntriesGroup`).
+#[derive(Debug, Clone, Copy)]
+struct FrameGroup {
+    /// `startTime + duration` of the entry that opened the group.
+    render_time: f64,
+    /// The latest `processingEnd` of the group's entries.
+    processing_end: f64,
+}
+
+/// INP for the page view, or `None` when web-vitals would report none.
+pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>> {
+    if !view.activated || !view.supports(ENTRY_TYPE) {
+        return None;
+    }
+    let events: Vec<(&EventTiming, bool)> = log
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Entry(Entry::Event(e)) => Some((e, false)),
+            Record::Entry(Entry::FirstInput(e)) => Some((e, true)),
+            _ => None,
+        })
+        .filter(|(e, _)| e.start_time < view.restore_time)
+        .collect();
+    let has_interaction_id =
+        log.interaction_count.is_some() || events.iter().any(|(e, _)| e.interaction_id.is_some());
+    if !has_interaction_id {
+        return None;
+    }
+
+    let mut manager = InteractionManager::default();
+    let mut groups: Vec<FrameGroup> = Vec::new();
+    // The frame group of each candidate entry (`entryToEntriesGroupMap`).
+    let mut group_of: Vec<Option<usize>> = vec![None; events.len()];
+    for (index, &(entry, first_input)) in events.iter().enumerate() {
+        // `_onBeforeProcessingEntry = groupEntriesByRenderTime`: every entry, candidate or not.
+        let group = group_by_render_time(&mut groups, entry);
+        if entry.interaction_id() != 0 || first_input {
+            if let Some(slot) = group_of.get_mut(index) {
+                *slot = Some(group);
+            }
+        }
+        let processed = manager.process(EventRef {
+            index,
+            interaction_id: entry.interaction_id(),
+            start_time: entry.start_time,
+            duration: entry.duration,
+            first_input,
+        });
+        // `_onAfterProcessingINPCandidate = saveInteractionTarget`.
+        if let Some(interaction) = processed.and_then(|id| manager.get_mut(id)) {
+            save_target(interaction, &events);
+        }
+    }
+
+    let count = interaction_count(
+        log.interaction_count,
+        events
+            .iter()
+            .filter(|(_, first_input)| !first_input)
+            .map(|(e, _)| e.interaction_id()),
+    );
+    let interaction = manager.estimate_p98(count)?;
+    let first_index = *interaction.entries.first()?;
+    let &(first, _) = events.get(first_index)?;
+    let group = group_of
+        .get(first_index)
+        .copied()
+        .flatten()
+        .and_then(|g| groups.get(g).copied());
+    let loafs: Vec<&LongAnimationFrame> = log
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Entry(Entry::LongAnimationFrame(l)) if l.start_time < view.restore_time => {
+                Some(l.as_ref())
+            }
+            _ => None,
+        })
+        .collect();
+    let value = interaction.latency;
+    Some(Metric {
+        name: MetricName::INP,
+        value,
+        rating: THRESHOLDS.rate(value),
+        delta: value,
+        id: view.metric_id("INP"),
+        navigation_type: view.navigation_type,
+        attribution: attribute(interaction, first, group, &loafs, view),
+    })
+}
+
+/// `groupEntriesByRenderTime`: the group (index into `groups`) presented in the same frame
+/// as `entry`, searching the most recent first, or a new one.
+fn group_by_render_time(groups: &mut Vec<FrameGroup>, entry: &EventTiming) -> usize {
+    let render_time = entry.start_time + entry.duration;
+    let same_frame = groups
+        .iter()
+        .rposition(|g| (render_time - g.render_time).abs() <= SAME_FRAME_MS);
+    match same_frame.and_then(|i| groups.get_mut(i).map(|g| (i, g))) {
+        Some((i, group)) => {
+            group.processing_end = group.processing_end.max(entry.processing_end);
+            i
+        }
+        None => {
+            groups.push(FrameGroup {
+                render_time,
+                processing_end: entry.processing_end,
+            });
+            groups.len() - 1
+        }
+    }
+}
+
+/// `saveInteractionTarget`: unless the interaction already has a non-empty target, the
+/// selector of its first entry whose target was a node, else the first non-empty
+/// `targetSelector` the browser gave.
+fn save_target(interaction: &mut Interaction, events: &[(&EventTiming, bool)]) {
+    if interaction.target.as_deref().is_some_and(|t| !t.is_empty()) {
+        return;
+    }
+    let entries = || {
+        interaction
+            .entries
+            .iter()
+            .filter_map(|&i| events.get(i).map(|(e, _)| *e))
+    };
+    let target = entries()
+        .find_map(|e| e.selector.clone())
+        .or_else(|| entries().find_map(|e| e.target_selector.clone().filter(|s| !s.is_empty())));
+    if target.is_some() {
+        interaction.target = target;
+    }
+}
+
+/// `attributeINP` in web-vitals `src/attribution/onINP.ts`.
+fn attribute(
+    interaction: &Interaction,
+    first: &EventTiming,
+    group: Option<FrameGroup>,
+    loafs: &[&LongAnimationFrame],
+    view: &PageView<'_>,
+) -> InpAttribution {
+    let processing_start = first.processing_start;
+    // "clamp `nextPaintTime` so it doesn't appear to occur before processing starts"
+    let next_paint_time = (first.start_time + first.duration).max(processing_start);
+    // "clamp `processingEnd` to `nextPaintTime`, so processing is never reported as taking
+    // longer than INP"
+    let group_processing_end = group.map_or(first.processing_end, |g| g.processing_end);
+    let processing_end = group_processing_end.min(next_paint_time);
+    let mut attribution = InpAttribution {
+        interaction_target: interaction.target.clone(),
+        interaction_time: first.start_time,
+        interaction_type: if first.name.starts_with("key") {
+            InteractionType::Keyboard
+        } else {
+            InteractionType::Pointer
+        },
+        next_paint_time,
+        input_delay: processing_start - first.start_time,
+        processing_duration: processing_end - processing_start,
+        presentation_delay: next_paint_time - processing_end,
+        load_state: view.load_state(first.start_time),
+        longest_script: None,
+        total_script_duration: None,
+        total_style_and_layout_duration: None,
+        total_paint_duration: None,
+        total_unattributed_duration: None,
+    };
+    let overlapping = intersecting_loafs(loafs, first.start_time, processing_end);
+    attribute_loafs(&mut attribution, &overlapping);
+    attribution
+}
+
+/// `getIntersectingLoAFs`: the frames overlapping `[start, end]`, in delivery order, which
+/// web-vitals takes to be time order (it stops at the first frame starting after `end`).
+fn intersecting_loafs<'a>(
+    loafs: &[&'a LongAnimationFrame],
+    start: f64,
+    end: f64,
+) -> Vec<&'a LongAnimationFrame> {
+    let mut found = Vec::new();
+    for &loaf in loafs {
+        if loaf.start_time + loaf.duration < start {
+            continue;
+        }
+        if loaf.start_time > end {
+            break;
+        }
+        found.push(loaf);
+    }
+    found
+}
+
+/// `attributeLoAFDetails`, with its arithmetic in the same order so the totals match
+/// web-vitals' to the last bit.
+fn attribute_loafs(attribution: &mut InpAttribution, loafs: &[&LongAnimationFrame]) {
+    let Some(last) = loafs.last() else {
+        return;
+    };
+    let interaction_time = attribution.interaction_time;
+    let input_delay = attribution.input_delay;
+    let processing_duration = attribution.processing_duration;
+
+    let mut total_script_duration = 0.0;
+    let mut total_style_and_layout_duration = 0.0;
+    let mut longest_script_duration = 0.0;
+    let mut longest: Option<(&LoafScript, Subpart)> = None;
+    for loaf in loafs {
+        total_style_and_layout_duration =
+            total_style_and_layout_duration + loaf.start_time + loaf.duration
+                - loaf.style_and_layout_start;
+        for script in &loaf.scripts {
+            let script_end_time = script.start_time + script.duration;
+            if script_end_time < interaction_time {
+                continue;
+            }
+            let intersecting = script_end_time - interaction_time.max(script.start_time);
+            // "we apportion the total based on the intersectingScriptDuration"
+            let forced = if script.duration != 0.0 && !script.duration.is_nan() {
+                (intersecting / script.duration) * script.forced_style_and_layout_duration
+            } else {
+                0.0
+            };
+            total_script_duration += intersecting - forced;
+            total_style_and_layout_duration += forced;
+            if intersecting > longest_script_duration {
+                let subpart = if script.start_time < interaction_time + input_delay {
+                    Subpart::InputDelay
+                } else if script.start_time >= interaction_time + input_delay + processing_duration
+                {
+                    Subpart::PresentationDelay
+                } else {
+                    Subpart::ProcessingDuration
+                };
+                longest = Some((script, subpart));
+                longest_script_duration = intersecting;
+            }
+        }
+    }
+    // "Calculate the totalPaintDuration from the last LoAF after presentationDelay starts"
+    let last_end_time = last.start_time + last.duration;
+    let total_paint_duration =
+        if last_end_time >= interaction_time + input_delay + processing_duration {
+            attribution.next_paint_time - last_end_time
+        } else {
+            0.0
+        };
+    attribution.longest_script = longest.map(|(script, subpart)| LongestScript {
+        entry: script.clone(),
+        subpart,
+        intersecting_duration: longest_script_duration,
+    });
+    attribution.total_script_duration = Some(total_script_duration);
+    attribution.total_style_and_layout_duration = Some(total_style_and_layout_duration);
+    attribution.total_paint_duration = Some(total_paint_duration);
+    attribution.total_unattributed_duration = Some(
+        attribution.next_paint_time
+            - interaction_time
+            - total_script_duration
+            - total_style_and_layout_duration
+            - total_paint_duration,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::rating::Rating;
+    use crate::testing::{NAV, log, log_supporting, log_with_page};
+
+    fn event(name: &str, id: u64, start: f64, duration: f64, processing: (f64, f64)) -> String {
+        let (ps, pe) = processing;
+        format!(
+            r#"{{"entryType":"event","name":"{name}","startTime":{start},"duration":{duration},
+                "processingStart":{ps},"processingEnd":{pe},"interactionId":{id},
+                "selector":"button.buy"}}"#
+        )
+    }
+
+    fn inp_of(records: &[String], top: &str) -> Option<Metric<InpAttribution>> {
+        let log = log_with_page(
+            crate::report::ENTRY_TYPES_OF_INTEREST,
+            "",
+            &records.join(","),
+            top,
+        );
+        inp(&log, &PageView::new(&log))
+    }
+
+    /// A click whose pointerdown, pointerup and click share a frame, with a long animation
+    /// frame over it: the worked example in the test below.
+    fn click_with_loaf() -> Vec<String> {
+        vec![
+            NAV.into(),
+            event("pointerdown", 7, 1000.0, 104.0, (1010.0, 1020.0)),
+            event("pointerup", 7, 1040.0, 64.0, (1045.0, 1050.0)),
+            event("click", 7, 1040.0, 64.0, (1050.0, 1080.0)),
+            // Not part of an interaction: never a candidate, however long.
+            event("pointerover", 0, 3000.0, 300.0, (3001.0, 3002.0)),
+            r#"{"entryType":"long-animation-frame","startTime":100,"duration":60,
+                "styleAndLayoutStart":150,"scripts":[]}"#
+                .into(),
+            r#"{"entryType":"long-animation-frame","startTime":990,"duration":110,
+                "styleAndLayoutStart":1085,"scripts":[
+                  {"startTime":995,"duration":20,"forcedStyleAndLayoutDuration":0,
+                   "invoker":"TIMEOUT","invokerType":"user-callback"},
+                  {"name":"script","entryType":"script","startTime":1050,"duration":30,
+                   "forcedStyleAndLayoutDuration":6,"invoker":"BUTTON.buy.onclick",
+                   "invokerType":"event-listener","windowAttribution":"self",
+                   "executionStart":1050,"pauseDuration":0,"sourceURL":"http://x/app.js",
+                   "sourceFunctionName":"buy","sourceCharPosition":42}]}"#
+                .into(),
+            r#"{"entryType":"long-animation-frame","startTime":5000,"duration":60,
+                "styleAndLayoutStart":5050,"scripts":[]}"#
+                .into(),
+        ]
+    }
+
+    #[test]
+    fn entries_group_by_interaction_id_and_attribution_splits_the_frame() {
+        let m = inp_of(&click_with_loaf(), r#","interactionCount":1"#).unwrap();
+        assert_eq!(m.value, 104.0);
+        assert_eq!(m.rating, Rating::Good);
+        let a = &m.attribution;
+        assert_eq!(a.interaction_target.as_deref(), Some("button.buy"));
+        assert_eq!(a.interaction_type, InteractionType::Pointer);
+        assert_eq!((a.interaction_time, a.next_paint_time), (1000.0, 1104.0));
+        // Processing ends with the click's listeners, the last in the frame.
+        assert_eq!(
+            (a.input_delay, a.processing_duration, a.presentation_delay),
+            (10.0, 70.0, 24.0)
+        );
+        // NAV: domContentLoadedEventStart 600, domComplete 1000.
+        assert_eq!(a.load_state, LoadState::Complete);
+        // Scripts: 15 ms of the timer after the interaction began, 30 - 6 of the listener.
+        assert_eq!(a.total_script_duration, Some(39.0));
+        // Frame-end style and layout 1100 - 1085, plus the listener's forced 6.
+        assert_eq!(a.total_style_and_layout_duration, Some(21.0));
+        assert_eq!(a.total_paint_duration, Some(4.0));
+        assert_eq!(a.total_unattributed_duration, Some(40.0));
+        let longest = a.longest_script.as_ref().unwrap();
+        assert_eq!(longest.subpart, Subpart::ProcessingDuration);
+        assert_eq!(longest.intersecting_duration, 30.0);
+        assert_eq!(longest.entry.source_function_name, "buy");
+        let json = serde_json::to_value(a).unwrap();
+        assert_eq!(
+            json["longestScript"]["entry"]["sourceURL"],
+            "http://x/app.js"
+        );
+        assert_eq!(json["longestScript"]["subpart"], "processing-duration");
+        assert!(json.get("processedEventEntries").is_none());
+    }
+
+    #[test]
+    fn without_long_animation_frames_the_totals_are_absent() {
+        let records = [
+            event("keydown", 14, 500.0, 48.0, (530.0, 560.0)),
+            event("keyup", 14, 600.0, 40.0, (601.0, 602.0)),
+        ];
+        let m = inp_of(&records, r#","interactionCount":1"#).unwrap();
+        assert_eq!(m.value, 48.0);
+        let json = serde_json::to_value(&m.attribution).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "inputDelay",
+                "interactionTarget",
+                "interactionTime",
+                "interactionType",
+                "loadState",
+                "nextPaintTime",
+                "presentationDelay",
+                "processingDuration"
+            ]
+        );
+        assert_eq!(json["interactionType"], "keyboard");
+        // No navigation entry: web-vitals' getLoadState falls back to complete.
+        assert_eq!(json["loadState"], "complete");
+    }
+
+    /// 60 interactions with latencies 100, 108, ..., 572 ms.
+    fn sixty_interactions() -> Vec<String> {
+        (0..60u32)
+            .map(|i| {
+                let start = 1000.0 + f64::from(i) * 1000.0;
+                let duration = 100.0 + f64::from(i) * 8.0;
+                event(
+                    "pointerdown",
+                    u64::from(1000 + 7 * i),
+                    start,
+                    duration,
+                    (start + 1.0, start + 2.0),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn p98_skips_one_candidate_per_fifty_interactions() {
+        let records = sixty_interactions();
+        let at = |count: &str| inp_of(&records, count).map(|m| m.value);
+        // 60 interactions: floor(60 / 50) = 1, the second longest.
+        assert_eq!(at(r#","interactionCount":60"#), Some(564.0));
+        assert_eq!(at(r#","interactionCount":49"#), Some(572.0));
+        assert_eq!(at(r#","interactionCount":120"#), Some(556.0));
+        // Never past the 10 longest kept.
+        assert_eq!(at(r#","interactionCount":5000"#), Some(500.0));
+    }
+
+    #[test]
+    fn without_interaction_count_the_polyfill_estimates_it_from_interaction_ids() {
+        // Ids 1000, 1007, ..., 1413: (1413 - 1000) / 7 + 1 = 60 interactions.
+        let m = inp_of(&sixty_interactions(), "").unwrap();
+        assert_eq!(m.value, 564.0);
+        // The same, with the ids 10 interactions apart: an estimate of 591.
+        let spread: Vec<String> = sixty_interactions()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let id = 1000 + 7 * i;
+                r.replace(
+                    &format!(r#""interactionId":{id}"#),
+                    &format!(r#""interactionId":{}"#, 1000 + 70 * i),
+                )
+            })
+            .collect();
+        assert_eq!(inp_of(&spread, "").map(|m| m.value), Some(500.0));
+    }
+
+    #[test]
+    fn no_interactions_means_no_inp() {
+        assert!(inp_of(&[NAV.into()], r#","interactionCount":0"#).is_none());
+        let hover = event("pointerover", 0, 100.0, 200.0, (101.0, 102.0));
+        assert!(inp_of(&[hover], r#","interactionCount":0"#).is_none());
+    }
+
+    #[test]
+    fn a_first_input_alone_gives_inp_where_interaction_ids_exist() {
+        let first_input = r#"{"entryType":"first-input","name":"keydown","startTime":300,
+            "duration":16,"processingStart":302,"processingEnd":305,"interactionId":0,
+            "selector":null,"targetSelector":"input#q"}"#;
+        let m = inp_of(&[first_input.into()], "").unwrap();
+        assert_eq!(m.value, 16.0);
+        assert_eq!(m.attribution.interaction_target.as_deref(), Some("input#q"));
+        // A browser without interactionId at all: web-vitals' onINP does not run.
+        let no_ids = first_input.replace(r#""interactionId":0,"#, "");
+        assert!(inp_of(&[no_ids], "").is_none());
+    }
+
+    #[test]
+    fn unsupported_event_timing_or_an_unactivated_prerender_means_no_inp() {
+        let click = event("click", 7, 100.0, 200.0, (101.0, 102.0));
+        let log = log_supporting(&["first-input"], &click);
+        assert!(inp(&log, &PageView::new(&log)).is_none());
+        let log = log_with_page(
+            &["event"],
+            r#","prerendering":true,"initialVisibility":"hidden""#,
+            &click,
+            "",
+        );
+        assert!(inp(&log, &PageView::new(&log)).is_none());
+    }
+
+    #[test]
+    fn a_bfcache_restore_clears_the_interactions() {
+        let records = [
+            event("click", 7, 100.0, 200.0, (101.0, 102.0)),
+            r#"{"lifecycle":"pageshow","persisted":true,"time":5000}"#.into(),
+            event("click", 14, 6000.0, 600.0, (6001.0, 6002.0)),
+        ];
+        assert_eq!(inp_of(&records, "").map(|m| m.value), Some(200.0));
+    }
+
+    #[test]
+    fn odd_numbers_do_not_panic() {
+        let records = [
+            event("click", 7, -5.0, 0.0, (-1e300, 1e300)),
+            event("click", 7, 1e308, 1e308, (0.0, -0.0)),
+            r#"{"entryType":"long-animation-frame","startTime":-1e308,"duration":1e308,
+                "styleAndLayoutStart":0,"scripts":[{"startTime":0,"duration":0,
+                "forcedStyleAndLayoutDuration":1e308}]}"#
+                .into(),
+        ];
+        let log = log(&records.join(","));
+        let _ = inp(&log, &PageView::new(&log));
+    }
+
+    /// Groups of entries, each an interaction (a fresh id) or not (id 0), with the
+    /// durations of its entries; entries of one interaction arrive together, as browsers
+    /// deliver them.
+    fn interactions() -> impl Strategy<Value = Vec<(bool, Vec<f64>)>> {
+        prop::collection::vec(
+            (any::<bool>(), prop::collection::vec(0.0..1000.0f64, 1..4)),
+            0..30,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn inp_is_always_an_observed_interaction_latency(
+            interactions in interactions(),
+            count in proptest::option::of(0..500u64),
+        ) {
+            let mut records = Vec::new();
+            let mut latencies = Vec::new();
+            let mut t = 0.0;
+            for (k, (is_interaction, durations)) in (1u64..).zip(&interactions) {
+                let id = if *is_interaction { 7 * k } else { 0 };
+                for d in durations {
+                    t += 10.0;
+                    records.push(event("click", id, t, *d, (t, t)));
+                }
+                if *is_interaction {
+                    latencies.push(durations.iter().copied().fold(f64::MIN, f64::max));
+                }
+            }
+            let top = count.map_or(String::new(), |c| format!(r#","interactionCount":{c}"#));
+            match inp_of(&records, &top) {
+                Some(m) => prop_assert!(
+                    latencies.contains(&m.value),
+                    "INP {} is not one of {:?}", m.value, latencies
+                ),
+                None => prop_assert!(latencies.is_empty()),
+            }
+        }
+    }
+}
