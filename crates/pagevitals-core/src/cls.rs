@@ -157,7 +157,8 @@ mod tests {
     }
 
     fn shift_with(start: f64, value: f64, recent_input: bool, selector: &str) -> String {
-        let rect = r#"{"x":0,"y":0,"width":10,"height":10,"top":0,"right":10,"bottom":10,"left":0}"#;
+        let rect =
+            r#"{"x":0,"y":0,"width":10,"height":10,"top":0,"right":10,"bottom":10,"left":0}"#;
         format!(
             r#"{{"entryType":"layout-shift","startTime":{start},"value":{value},
                 "hadRecentInput":{recent_input},
@@ -232,7 +233,10 @@ mod tests {
             )
         };
         let m = cls_of(&[paint(100.0), two_sources(r#""""#, r#""p.lead""#)]).unwrap();
-        assert_eq!(m.attribution.largest_shift_target.as_deref(), Some("p.lead"));
+        assert_eq!(
+            m.attribution.largest_shift_target.as_deref(),
+            Some("p.lead")
+        );
         assert_eq!(
             m.attribution.largest_shift_source.map(|s| s.current_rect.x),
             Some(1.0)

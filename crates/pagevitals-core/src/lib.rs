@@ -9,8 +9,13 @@
 //! Node and in the command-line tool.
 //!
 //! Layers only look down: [`log`] (parsing) -> [`page`] (page-view context such as the first
-//! hidden time) -> metric modules ([`fcp`], [`ttfb`]) -> [`report`] (the versioned wire
-//! format). Bad input is reported as data ([`log::LogError`]); nothing here panics on input.
+//! hidden time) -> shared metric math ([`rating`], [`session_window`], [`interactions`]) ->
+//! metric modules ([`fcp`], [`ttfb`], [`lcp`], [`cls`], [`inp`], each with its attribution)
+//! -> [`report`] (the versioned wire format). Bad input is reported as data
+//! ([`log::LogError`]); nothing here panics on input.
+//!
+//! The metrics follow web-vitals v5 (its attribution build), whose rules depend on live
+//! browser state; each metric module says how that state is read from the log instead.
 
 pub mod cls;
 pub mod fcp;

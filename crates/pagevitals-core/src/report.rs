@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cls::{self, ClsAttribution};
 use crate::fcp::{self, FcpAttribution};
+use crate::inp::{self, InpAttribution};
+use crate::lcp::{self, LcpAttribution};
 use crate::log::{EntryLog, Record};
 use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
@@ -74,6 +77,15 @@ pub struct Metrics {
     /// Time to First Byte.
     #[serde(rename = "TTFB", default, skip_serializing_if = "Option::is_none")]
     pub ttfb: Option<Metric<TtfbAttribution>>,
+    /// Largest Contentful Paint.
+    #[serde(rename = "LCP", default, skip_serializing_if = "Option::is_none")]
+    pub lcp: Option<Metric<LcpAttribution>>,
+    /// Cumulative Layout Shift.
+    #[serde(rename = "CLS", default, skip_serializing_if = "Option::is_none")]
+    pub cls: Option<Metric<ClsAttribution>>,
+    /// Interaction to Next Paint.
+    #[serde(rename = "INP", default, skip_serializing_if = "Option::is_none")]
+    pub inp: Option<Metric<InpAttribution>>,
 }
 
 /// Builds the report for one page view's log.
@@ -105,8 +117,59 @@ pub fn analyze(log: &EntryLog) -> Report {
         metrics: Metrics {
             fcp: fcp::fcp(log, &view),
             ttfb: ttfb::ttfb(&view),
+            lcp: lcp::lcp(log, &view),
+            cls: cls::cls(log, &view),
+            inp: inp::inp(log, &view),
         },
         entry_counts,
         unsupported_entry_types,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{NAV, log_supporting, paint};
+
+    #[test]
+    fn metrics_are_keyed_by_web_vitals_names_and_absent_when_unsupported() {
+        let records = format!(
+            r#"{NAV},{},
+               {{"entryType":"largest-contentful-paint","startTime":400,"url":"","selector":"h1"}},
+               {{"entryType":"event","name":"click","startTime":900,"duration":48,
+                 "processingStart":905,"processingEnd":910,"interactionId":7}}"#,
+            paint(300.0)
+        );
+        let chromium = log_supporting(ENTRY_TYPES_OF_INTEREST, &records);
+        let report = serde_json::to_value(analyze(&chromium)).unwrap();
+        let names: Vec<&str> = report["metrics"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(names, ["CLS", "FCP", "INP", "LCP", "TTFB"]);
+        assert_eq!(report["metrics"]["CLS"]["value"], 0.0);
+        assert_eq!(report["metrics"]["INP"]["name"], "INP");
+
+        // Firefox: no layout-shift, so no CLS (never 0), and the report says why.
+        let firefox = log_supporting(
+            &[
+                "navigation",
+                "paint",
+                "largest-contentful-paint",
+                "event",
+                "first-input",
+            ],
+            &records,
+        );
+        let report = analyze(&firefox);
+        assert!(report.metrics.cls.is_none());
+        assert!(report.metrics.lcp.is_some() && report.metrics.inp.is_some());
+        assert!(
+            report
+                .unsupported_entry_types
+                .contains(&"layout-shift".to_owned())
+        );
     }
 }
