@@ -6,8 +6,8 @@
 //!
 //! How web-vitals' live rules map onto a log:
 //! - It needs Event Timing with `interactionId`. A log shows that by `event` being supported
-//!   and either `performance.interactionCount` being present or some entry carrying an
-//!   `interactionId`; otherwise there is no INP (never a first-input-only value).
+//!   and some entry carrying an `interactionId`; otherwise there is no INP (never a
+//!   first-input-only value).
 //! - Entries are processed in the order the agent recorded them, which is the order the
 //!   browser delivered them; `event` entries are those of 40 ms or more, as web-vitals
 //!   observes them, plus `first-input`.
@@ -136,9 +136,11 @@ pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>
         })
         .filter(|(e, _)| e.start_time < view.restore_time)
         .collect();
-    let has_interaction_id =
-        log.interaction_count.is_some() || events.iter().any(|(e, _)| e.interaction_id.is_some());
-    if !has_interaction_id {
+    // `toJSON()` includes `interactionId` on every event-timing entry, first-input too,
+    // where the browser implements it (Chromium's `PerformanceEventTiming::BuildJSONValue`).
+    // The log's `interactionCount` is no evidence: the agent writes the polyfill's estimate
+    // wherever Event Timing exists.
+    if !events.iter().any(|(e, _)| e.interaction_id.is_some()) {
         return None;
     }
 
@@ -548,6 +550,14 @@ mod tests {
             })
             .collect();
         assert_eq!(inp_of(&spread, "").map(|m| m.value), Some(500.0));
+    }
+
+    #[test]
+    fn the_agents_fractional_estimate_is_used_as_the_count() {
+        // (max - min) / 7 + 1 over ids the agent saw but did not record: 50.4 interactions.
+        let at = |count: &str| inp_of(&sixty_interactions(), count).map(|m| m.value);
+        assert_eq!(at(r#","interactionCount":50.42857142857143"#), Some(564.0));
+        assert_eq!(at(r#","interactionCount":49.857142857142854"#), Some(572.0));
     }
 
     #[test]

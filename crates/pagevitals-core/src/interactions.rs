@@ -125,17 +125,17 @@ impl InteractionManager {
     }
 }
 
-/// `getInteractionCount()`: `performance.interactionCount` where the browser has it,
-/// otherwise the polyfill's estimate from the smallest and largest `interactionId` of the
-/// `event` entries seen.
+/// `getInteractionCount()`: the log's `interactionCount` (`performance.interactionCount`, or
+/// the agent's own run of the polyfill) when present, otherwise the polyfill's estimate from
+/// the smallest and largest `interactionId` of the `event` entries in the log.
 ///
 /// The polyfill observes every event entry (`durationThreshold: 0`); the agent records only
 /// those of 40 ms or more (and, from before it started, the browser's default of 104 ms), so
-/// the estimate here spans the interactions among those and can fall short of the
-/// polyfill's when the first or last interactions were fast.
-pub fn interaction_count(native: Option<u64>, event_ids: impl IntoIterator<Item = u64>) -> f64 {
+/// the estimate here spans the interactions among those and falls short of the polyfill's
+/// when the first or last interactions were fast.
+pub fn interaction_count(native: Option<f64>, event_ids: impl IntoIterator<Item = u64>) -> f64 {
     if let Some(count) = native {
-        return count as f64;
+        return count;
     }
     let (min, max) = event_ids
         .into_iter()
@@ -203,7 +203,8 @@ mod tests {
 
     #[test]
     fn the_polyfill_counts_interactions_from_the_id_range() {
-        assert_eq!(interaction_count(Some(3), [7000, 7700]), 3.0);
+        assert_eq!(interaction_count(Some(3.0), [7000, 7700]), 3.0);
+        assert_eq!(interaction_count(Some(2.5), []), 2.5);
         assert_eq!(interaction_count(None, [0, 7000, 7014, 0, 7007]), 3.0);
         assert_eq!(interaction_count(None, [0, 0]), 0.0);
         assert_eq!(interaction_count(None, []), 0.0);

@@ -48,8 +48,9 @@ pub struct EntryLog {
     pub page: PageInfo,
     /// The latest `performance.now()` the agent reported; bounds what counts as "the future".
     pub now: f64,
-    /// `performance.interactionCount` where the browser has it.
-    pub interaction_count: Option<u64>,
+    /// `performance.interactionCount` where the browser has it; where it does not, the
+    /// agent may write web-vitals' polyfill estimate instead, which can be fractional.
+    pub interaction_count: Option<f64>,
     /// Entries and lifecycle events in the order the agent recorded them.
     pub records: Vec<Record>,
 }
@@ -79,6 +80,10 @@ pub struct PageInfo {
     /// `document.wasDiscarded`.
     #[serde(default)]
     pub was_discarded: bool,
+    /// Set when this page view began with a restore from the back/forward cache: the
+    /// `pageshow` event's time. The agent starts a new page view (and log) at a restore.
+    #[serde(default)]
+    pub restored_at: Option<f64>,
 }
 
 /// `document.visibilityState`.
@@ -510,6 +515,12 @@ pub enum Lifecycle {
         /// Event time.
         time: f64,
     },
+    /// Two animation frames after a back/forward-cache restore: web-vitals measures FCP and
+    /// LCP of a restored page as this time minus the restore's (`src/lib/doubleRAF.ts`).
+    RestorePaint {
+        /// `performance.now()` in the second frame.
+        time: f64,
+    },
     /// A trusted user input the agent saw (a web-vitals `onLCP` stop signal when `keydown`
     /// or `click`).
     Input {
@@ -564,7 +575,7 @@ struct RawLog<'a> {
     #[serde(default)]
     now: f64,
     #[serde(default)]
-    interaction_count: Option<u64>,
+    interaction_count: Option<f64>,
     #[serde(borrow)]
     records: Vec<&'a RawValue>,
 }
@@ -800,6 +811,29 @@ mod tests {
         assert!(matches!(
             &log.records[6],
             Record::Lifecycle(Lifecycle::Input { kind: InputKind::Keydown, time }) if *time == 2000.0
+        ));
+    }
+
+    #[test]
+    fn reads_an_estimated_interaction_count_and_a_restored_page_view() {
+        let text = log_with(
+            r#"{"lifecycle":"pageshow","persisted":true,"time":9000},
+               {"lifecycle":"restorepaint","time":9034.5}"#,
+        )
+        .replace(
+            r#""now":5000"#,
+            r#""now":9100,"interactionCount":2.4285714285714284"#,
+        )
+        .replace(
+            r#""initialVisibility""#,
+            r#""restoredAt":9000,"initialVisibility""#,
+        );
+        let log = parse_log(&text).unwrap();
+        assert_eq!(log.interaction_count, Some(2.4285714285714284));
+        assert_eq!(log.page.restored_at, Some(9000.0));
+        assert!(matches!(
+            log.records[1],
+            Record::Lifecycle(Lifecycle::RestorePaint { time }) if time == 9034.5
         ));
     }
 
