@@ -9,8 +9,9 @@
 //!   registered with `buffered: true`, so shifts from before FCP still count.
 //! - The value starts at 0 (`initMetric('CLS', 0)`): a page with FCP and no shift has CLS 0,
 //!   but a browser without `layout-shift` has no CLS at all, never 0.
-//! - It keeps counting while the page is hidden and shown again; a back/forward-cache
-//!   restore starts a new metric, so only shifts before the first restore count here.
+//! - It keeps counting while the page is hidden and shown again. A back/forward-cache
+//!   restore starts a new metric from 0: the agent starts a new page view (`restoredAt`),
+//!   and in a log that spans a restore only the shifts before it count.
 
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +69,11 @@ pub fn cls(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<ClsAttribution>
     if !view.supports(ENTRY_TYPE) {
         return None;
     }
-    fcp::fcp(log, view)?;
+    // A restored page view's log no longer holds the first load's FCP; web-vitals restarts
+    // CLS at a restore only if FCP had been reported, which is taken as given here.
+    if view.restored_at.is_none() {
+        fcp::fcp(log, view)?;
+    }
     let shifts = log.records.iter().filter_map(|r| match r {
         // LayoutShiftManager: "Only count layout shifts without recent user input."
         Record::Entry(Entry::LayoutShift(s))

@@ -18,6 +18,9 @@ pub const THRESHOLDS: Thresholds = Thresholds {
 /// The paint entry name that marks FCP (Paint Timing spec).
 const FCP_ENTRY_NAME: &str = "first-contentful-paint";
 
+/// The entry type FCP is built from.
+const PAINT_ENTRY_TYPE: &str = "paint";
+
 /// Where FCP's time went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,6 +39,9 @@ pub fn fcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<FcpAttribution>
     // onFCP runs inside `whenActivated`: a prerendered page never shown has no FCP.
     if !view.activated {
         return None;
+    }
+    if let Some(restored_at) = view.restored_at {
+        return restored(view, restored_at);
     }
     let paint = log.records.iter().find_map(|r| match r {
         Record::Entry(Entry::Paint(p)) if p.name == FCP_ENTRY_NAME => Some(p),
@@ -68,6 +74,28 @@ pub fn fcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<FcpAttribution>
         id: view.metric_id("FCP"),
         navigation_type: view.navigation_type,
         attribution,
+    })
+}
+
+/// onFCP's `onBFCacheRestore`: the time to the second animation frame after the restore,
+/// with attributeFCP's default attribution. Only where `paint` can be observed.
+fn restored(view: &PageView<'_>, restored_at: f64) -> Option<Metric<FcpAttribution>> {
+    if !view.supports(PAINT_ENTRY_TYPE) {
+        return None;
+    }
+    let value = view.restored_paint?;
+    Some(Metric {
+        name: MetricName::FCP,
+        value,
+        rating: THRESHOLDS.rate(value),
+        delta: value,
+        id: view.metric_id("FCP"),
+        navigation_type: view.navigation_type,
+        attribution: FcpAttribution {
+            time_to_first_byte: 0.0,
+            first_byte_to_fcp: value,
+            load_state: view.load_state(restored_at),
+        },
     })
 }
 

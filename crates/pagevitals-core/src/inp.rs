@@ -11,9 +11,11 @@
 //! - Entries are processed in the order the agent recorded them, which is the order the
 //!   browser delivered them; `event` entries are those of 40 ms or more, as web-vitals
 //!   observes them, plus `first-input`.
-//! - It starts once a prerendered page is activated; a back/forward-cache restore clears the
-//!   interactions (`InteractionManager._resetInteractions`), so only entries before the first
-//!   restore count here.
+//! - It starts once a prerendered page is activated. A back/forward-cache restore clears the
+//!   interactions (`InteractionManager._resetInteractions`): the agent starts a new page view
+//!   (`restoredAt`), and in a log that spans a restore only entries before it count. web-vitals
+//!   also subtracts the interaction count at the restore; the log's `interactionCount` is the
+//!   page's total, so a restored view's p98 index can come out higher than web-vitals'.
 //! - The attribution's frame groups and long-animation-frame list are web-vitals' pending
 //!   lists without their periodic clean-up: the clean-up only drops what cannot match the
 //!   reported interaction, except in races a log cannot replay.

@@ -11,9 +11,8 @@
 //!   before the first hidden time.
 //! - It starts only once a prerendered page is activated, and only where
 //!   `largest-contentful-paint` is supported.
-//! - A back/forward-cache restore reports a new LCP measured with animation frames
-//!   (`doubleRAF`), which a log cannot replay; this is the LCP of the page load, which
-//!   web-vitals finalised before the page could be cached (it was hidden first).
+//! - A back/forward-cache restore starts a new page view (`page.restoredAt`) whose LCP is
+//!   the time to the second animation frame after it (the agent's `restorepaint` record).
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +57,9 @@ pub fn lcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<LcpAttribution>
     if !view.activated || !view.supports(ENTRY_TYPE) {
         return None;
     }
+    if view.restored_at.is_some() {
+        return restored(view);
+    }
     let stopped_at = first_stop_input(log);
     let entry = log.records.iter().rev().find_map(|r| match r {
         Record::Entry(Entry::LargestContentfulPaint(e))
@@ -78,6 +80,28 @@ pub fn lcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<LcpAttribution>
         id: view.metric_id("LCP"),
         navigation_type: view.navigation_type,
         attribution: attribute(log, view, entry, value),
+    })
+}
+
+/// onLCP's `onBFCacheRestore`: the time to the second animation frame after the restore,
+/// with attributeLCP's default attribution (no entry, so all of it is render delay).
+fn restored(view: &PageView<'_>) -> Option<Metric<LcpAttribution>> {
+    let value = view.restored_paint?;
+    Some(Metric {
+        name: MetricName::LCP,
+        value,
+        rating: THRESHOLDS.rate(value),
+        delta: value,
+        id: view.metric_id("LCP"),
+        navigation_type: view.navigation_type,
+        attribution: LcpAttribution {
+            target: None,
+            url: None,
+            time_to_first_byte: 0.0,
+            resource_load_delay: 0.0,
+            resource_load_duration: 0.0,
+            element_render_delay: value,
+        },
     })
 }
 

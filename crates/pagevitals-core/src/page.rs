@@ -23,10 +23,18 @@ pub struct PageView<'a> {
     /// False while a prerendered page has not been activated: web-vitals
     /// (`src/lib/whenActivated.ts`) starts FCP, LCP, CLS and INP only once it is.
     pub activated: bool,
-    /// When the page was first restored from the back/forward cache (the first `pageshow`
-    /// with `persisted`); `f64::INFINITY` when it never was. web-vitals
-    /// (`src/lib/bfcache.ts`) starts every metric afresh at a restore; this report describes
-    /// the page load before it, so metrics that accumulate (CLS, INP) stop there.
+    /// Set when this page view began with a back/forward-cache restore (`page.restoredAt`):
+    /// the restore's time. web-vitals (`src/lib/bfcache.ts`) then starts every metric afresh,
+    /// with navigation type `back-forward-cache`.
+    pub restored_at: Option<f64>,
+    /// For a restored page view, the `restorepaint` record's time minus the restore's: the
+    /// value web-vitals gives FCP and LCP after a restore (`performance.now() -
+    /// event.timeStamp` two animation frames later). `None` until that record arrives.
+    pub restored_paint: Option<f64>,
+    /// When a later restore ended this page view (the first `pageshow` with `persisted`
+    /// after the view began); `f64::INFINITY` when none did. Metrics that accumulate (CLS,
+    /// INP) stop there, as web-vitals starts them afresh. The agent starts a new log at a
+    /// restore, so this only matters for logs that span one.
     pub restore_time: f64,
 }
 
@@ -42,18 +50,37 @@ impl<'a> PageView<'a> {
         let navigation =
             navigation.filter(|n| n.response_start > 0.0 && n.response_start < log.now);
         let activation_start = navigation.map_or(0.0, |n| n.activation_start);
+        let restored_at = log.page.restored_at;
+        let view_start = restored_at.unwrap_or(f64::NEG_INFINITY);
         PageView {
             navigation,
             activation_start,
             first_hidden_time: first_hidden_time(log, activation_start),
-            navigation_type: navigation_type(log, navigation, activation_start),
+            navigation_type: if restored_at.is_some() {
+                // initMetric: a restore takes precedence over every other navigation type.
+                NavigationType::BackForwardCache
+            } else {
+                navigation_type(log, navigation, activation_start)
+            },
             navigation_id: &log.page.navigation_id,
             supported_entry_types: &log.page.supported_entry_types,
-            activated: !log.page.prerendering
+            // The agent copies `prerendering` into a restored page view's page facts; a page
+            // in the back/forward cache had been shown, so it was activated.
+            activated: restored_at.is_some()
+                || !log.page.prerendering
                 || log
                     .records
                     .iter()
                     .any(|r| matches!(r, Record::Lifecycle(Lifecycle::PrerenderingChange { .. }))),
+            restored_at,
+            restored_paint: restored_at.and_then(|at| {
+                log.records.iter().find_map(|r| match r {
+                    Record::Lifecycle(Lifecycle::RestorePaint { time }) if *time >= at => {
+                        Some(time - at)
+                    }
+                    _ => None,
+                })
+            }),
             restore_time: log
                 .records
                 .iter()
@@ -61,7 +88,7 @@ impl<'a> PageView<'a> {
                     Record::Lifecycle(Lifecycle::PageShow {
                         persisted: true,
                         time,
-                    }) => Some(*time),
+                    }) if *time > view_start => Some(*time),
                     _ => None,
                 })
                 .unwrap_or(f64::INFINITY),

@@ -172,4 +172,49 @@ mod tests {
                 .contains(&"layout-shift".to_owned())
         );
     }
+
+    #[test]
+    fn a_restored_page_view_starts_every_metric_afresh() {
+        let records = r#"{"lifecycle":"pageshow","persisted":true,"time":9000},
+            {"lifecycle":"restorepaint","time":9034.5},
+            {"entryType":"layout-shift","startTime":9100,"value":0.05,"hadRecentInput":false},
+            {"entryType":"event","name":"keydown","startTime":9200,"duration":64,
+             "processingStart":9210,"processingEnd":9220,"interactionId":70}"#;
+        let log = crate::testing::log_with_page(
+            ENTRY_TYPES_OF_INTEREST,
+            r#","restoredAt":9000,"prerendering":true"#,
+            records,
+            "",
+        );
+        let report = serde_json::to_value(analyze(&log)).unwrap();
+        let m = &report["metrics"];
+        assert_eq!(report["page"]["navigationType"], "back-forward-cache");
+        for name in ["FCP", "TTFB", "LCP", "CLS", "INP"] {
+            assert_eq!(m[name]["navigationType"], "back-forward-cache", "{name}");
+        }
+        assert_eq!(m["FCP"]["value"], 34.5);
+        assert_eq!(
+            m["FCP"]["attribution"],
+            serde_json::json!({"timeToFirstByte": 0.0, "firstByteToFCP": 34.5,
+                               "loadState": "complete"})
+        );
+        assert_eq!(m["TTFB"]["value"], 0.0);
+        assert_eq!(m["LCP"]["value"], 34.5);
+        assert_eq!(m["LCP"]["attribution"]["elementRenderDelay"], 34.5);
+        assert_eq!(m["CLS"]["value"], 0.05);
+        assert_eq!(m["INP"]["value"], 64.0);
+    }
+
+    #[test]
+    fn a_restored_page_view_has_no_fcp_or_lcp_before_its_first_frames() {
+        let log = crate::testing::log_with_page(
+            ENTRY_TYPES_OF_INTEREST,
+            r#","restoredAt":9000"#,
+            r#"{"lifecycle":"pageshow","persisted":true,"time":9000}"#,
+            "",
+        );
+        let report = analyze(&log);
+        assert!(report.metrics.fcp.is_none() && report.metrics.lcp.is_none());
+        assert_eq!(report.metrics.cls.map(|m| m.value), Some(0.0));
+    }
 }

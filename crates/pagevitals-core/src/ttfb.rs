@@ -31,6 +31,9 @@ pub struct TtfbAttribution {
 
 /// TTFB for the page view, or `None` without a valid navigation entry.
 pub fn ttfb(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
+    if view.restored_at.is_some() {
+        return restored(view);
+    }
     let nav = view.navigation?;
     let value = (nav.response_start - view.activation_start).max(0.0);
     let since_activation = |t: f64| (t - nav.activation_start).max(0.0);
@@ -56,6 +59,30 @@ pub fn ttfb(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
             dns_duration: connect_start - dns_start,
             connection_duration: connect_end - connect_start,
             request_duration: value - connect_end,
+        },
+    })
+}
+
+/// onTTFB's `onBFCacheRestore`: 0, with attributeTTFB's all-zero default attribution. web-vitals
+/// reports it only when the first load had a navigation entry, which a restored page view's
+/// log no longer holds; `navigation` being observable stands in for that.
+fn restored(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
+    if !view.supports("navigation") {
+        return None;
+    }
+    Some(Metric {
+        name: MetricName::TTFB,
+        value: 0.0,
+        rating: THRESHOLDS.rate(0.0),
+        delta: 0.0,
+        id: view.metric_id("TTFB"),
+        navigation_type: view.navigation_type,
+        attribution: TtfbAttribution {
+            waiting_duration: 0.0,
+            cache_duration: 0.0,
+            dns_duration: 0.0,
+            connection_duration: 0.0,
+            request_duration: 0.0,
         },
     })
 }
