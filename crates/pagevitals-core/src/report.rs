@@ -128,7 +128,14 @@ pub fn analyze(log: &EntryLog) -> Report {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::log::{
+        DomRect, Entry, EventTiming, InputKind, LargestContentfulPaint, LayoutShift,
+        LayoutShiftSource, Lifecycle, LoafScript, LongAnimationFrame, PageInfo, Paint,
+        ResourceTiming, VisibilityState,
+    };
     use crate::testing::{NAV, log_supporting, paint};
 
     #[test]
@@ -216,5 +223,168 @@ mod tests {
         let report = analyze(&log);
         assert!(report.metrics.fcp.is_none() && report.metrics.lcp.is_none());
         assert_eq!(report.metrics.cls.map(|m| m.value), Some(0.0));
+    }
+
+    /// Numbers no browser sends but a log may hold (or arithmetic may reach).
+    fn num() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(f64::NEG_INFINITY),
+            Just(0.0),
+            Just(-0.0),
+            Just(f64::MAX),
+            Just(f64::MIN),
+            -1e4..1e4f64,
+        ]
+    }
+
+    fn rect(v: f64) -> DomRect {
+        DomRect {
+            x: v,
+            y: v,
+            width: v,
+            height: v,
+            top: v,
+            right: v,
+            bottom: v,
+            left: v,
+        }
+    }
+
+    /// Any record of the kinds the metrics read, with extreme numbers.
+    fn record() -> impl Strategy<Value = Record> {
+        let n = num;
+        prop_oneof![
+            (n(), n()).prop_map(|(t, v)| Record::Entry(Entry::Paint(Paint {
+                name: "first-contentful-paint".into(),
+                start_time: t + v,
+            }))),
+            (n(), any::<bool>()).prop_map(|(t, id)| {
+                Record::Entry(Entry::LargestContentfulPaint(LargestContentfulPaint {
+                    start_time: t,
+                    render_time: t,
+                    load_time: t,
+                    size: t,
+                    id: if id { "x".into() } else { String::new() },
+                    url: "u".into(),
+                    selector: None,
+                }))
+            }),
+            (n(), n(), n()).prop_map(|(t, v, r)| {
+                Record::Entry(Entry::LayoutShift(LayoutShift {
+                    start_time: t,
+                    value: v,
+                    had_recent_input: false,
+                    last_input_time: 0.0,
+                    sources: vec![LayoutShiftSource {
+                        previous_rect: rect(r),
+                        current_rect: rect(r),
+                        selector: Some(String::new()),
+                    }],
+                }))
+            }),
+            (n(), n(), n(), n(), 0..4u64, any::<bool>()).prop_map(|(t, d, ps, pe, id, fi)| {
+                let e = EventTiming {
+                    name: "keydown".into(),
+                    start_time: t,
+                    duration: d,
+                    processing_start: ps,
+                    processing_end: pe,
+                    interaction_id: Some(id * 7),
+                    cancelable: true,
+                    target_selector: None,
+                    selector: Some("b".into()),
+                };
+                Record::Entry(if fi {
+                    Entry::FirstInput(e)
+                } else {
+                    Entry::Event(e)
+                })
+            }),
+            (n(), n(), n(), n(), n()).prop_map(|(t, d, sl, st, sd)| {
+                Record::Entry(Entry::LongAnimationFrame(Box::new(LongAnimationFrame {
+                    start_time: t,
+                    duration: d,
+                    render_start: 0.0,
+                    style_and_layout_start: sl,
+                    blocking_duration: 0.0,
+                    first_ui_event_timestamp: 0.0,
+                    scripts: vec![LoafScript {
+                        name: "script".into(),
+                        entry_type: "script".into(),
+                        start_time: st,
+                        duration: sd,
+                        invoker: String::new(),
+                        invoker_type: String::new(),
+                        window_attribution: String::new(),
+                        execution_start: st,
+                        forced_style_and_layout_duration: sd,
+                        pause_duration: 0.0,
+                        source_url: String::new(),
+                        source_function_name: String::new(),
+                        source_char_position: -1,
+                    }],
+                })))
+            }),
+            (n(), n(), n()).prop_map(|(t, rs, re)| {
+                let json = r#"{"name":"u","startTime":0,"requestStart":0,"responseEnd":0}"#;
+                let mut r: ResourceTiming = serde_json::from_str(json).unwrap();
+                (r.start_time, r.request_start, r.response_end) = (t, rs, re);
+                Record::Entry(Entry::Resource(Box::new(r)))
+            }),
+            (
+                n(),
+                prop_oneof![Just(InputKind::Keydown), Just(InputKind::Click)]
+            )
+                .prop_map(|(time, kind)| Record::Lifecycle(Lifecycle::Input { kind, time })),
+            n().prop_map(|time| Record::Lifecycle(Lifecycle::VisibilityChange {
+                state: VisibilityState::Hidden,
+                time,
+            })),
+            n().prop_map(|time| Record::Lifecycle(Lifecycle::PageShow {
+                persisted: true,
+                time,
+            })),
+            n().prop_map(|time| Record::Lifecycle(Lifecycle::RestorePaint { time })),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn analyze_never_panics_and_always_serialises(
+            records in prop::collection::vec(record(), 0..30),
+            now in num(),
+            count in proptest::option::of(num()),
+            restored_at in proptest::option::of(num()),
+            with_navigation in any::<bool>(),
+        ) {
+            let mut records = records;
+            if with_navigation {
+                let nav = crate::testing::log(NAV).records;
+                records.splice(0..0, nav);
+            }
+            let log = EntryLog {
+                page: PageInfo {
+                    url: "http://x/".into(),
+                    navigation_id: "n".into(),
+                    time_origin: 0.0,
+                    user_agent: String::new(),
+                    supported_entry_types: ENTRY_TYPES_OF_INTEREST
+                        .iter()
+                        .map(|t| (*t).to_owned())
+                        .collect(),
+                    initial_visibility: VisibilityState::Visible,
+                    prerendering: false,
+                    was_discarded: false,
+                    restored_at,
+                },
+                now,
+                interaction_count: count,
+                records,
+            };
+            let report = analyze(&log);
+            prop_assert!(serde_json::to_string(&report).is_ok());
+        }
     }
 }
