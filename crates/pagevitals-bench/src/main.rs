@@ -12,6 +12,7 @@ use std::{env, fs};
 
 use pagevitals_bench::{Summary, generate_log};
 use pagevitals_core::{analyze, parse_log};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage: pagevitals-bench [--write DIR] [--json FILE]
@@ -110,6 +111,7 @@ struct Measured {
     parse: Summary,
     analyze: Summary,
     total: Summary,
+    scan: Summary,
 }
 
 impl Measured {
@@ -126,7 +128,8 @@ fn run(options: &Options) -> Result<bool, String> {
     if let Some(dir) = &options.write {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    println!("native: parse_log and analyze on generated entry logs (ms; ns/entry of the total)");
+    println!("native: parse_log and analyze on generated entry logs, in ms; total is both as one");
+    println!("span; scan, for reference, is serde_json only reading the text once (no engine)");
     println!(
         "{:>8} {:>9} {:>6}  {:<8} {:>9} {:>9} {:>9}",
         "entries", "log MB", "runs", "phase", "median", "min", "ns/entry"
@@ -182,12 +185,20 @@ fn run(options: &Options) -> Result<bool, String> {
     Ok(pass)
 }
 
-/// Times parse and analyse of one log: each phase on its own, and the two as one span.
+/// Times parse and analyse of one log: each phase on its own, and the two as one span. Also
+/// times a reference that is not part of the engine: serde_json reading the text once without
+/// building anything (validating it into a `RawValue`), the floor for any parser built on it.
 fn measure(size: &Size, text: &str, file: Option<String>) -> Result<Measured, String> {
     let mut parse = Vec::with_capacity(size.iterations);
     let mut analysis = Vec::with_capacity(size.iterations);
     let mut total = Vec::with_capacity(size.iterations);
+    let mut scan = Vec::with_capacity(size.iterations);
     for run in 0..size.warmup + size.iterations {
+        let scan_start = Instant::now();
+        let raw: &RawValue = serde_json::from_str(black_box(text)).map_err(|e| e.to_string())?;
+        black_box(raw);
+        let scanned = scan_start.elapsed();
+
         let start = Instant::now();
         let log = parse_log(black_box(text))
             .map_err(|e| format!("the generated {}-entry log: {e}", size.entries))?;
@@ -201,6 +212,7 @@ fn measure(size: &Size, text: &str, file: Option<String>) -> Result<Measured, St
             parse.push(parsed - start);
             analysis.push(done - parsed);
             total.push(done - start);
+            scan.push(scanned);
         }
     }
     let summary = |samples: &[Duration]| Summary::of(samples).ok_or("no iterations");
@@ -213,6 +225,7 @@ fn measure(size: &Size, text: &str, file: Option<String>) -> Result<Measured, St
         parse: summary(&parse)?,
         analyze: summary(&analysis)?,
         total: summary(&total)?,
+        scan: summary(&scan)?,
     })
 }
 
@@ -221,6 +234,7 @@ fn print_rows(m: &Measured) {
         ("parse", &m.parse),
         ("analyze", &m.analyze),
         ("total", &m.total),
+        ("scan", &m.scan),
     ];
     for (i, (phase, s)) in rows.into_iter().enumerate() {
         let ns = s.median.as_secs_f64() * 1e9 / m.entries as f64;
@@ -271,6 +285,7 @@ fn results_json(results: &[Measured], linearity: f64, pass: bool) -> Value {
             "parse": phase(&m.parse),
             "analyze": phase(&m.analyze),
             "total": phase(&m.total),
+            "jsonScan": phase(&m.scan),
             "nsPerEntry": m.ns_per_entry(),
         })).collect::<Vec<_>>(),
         "linearity100kOver1k": linearity,
