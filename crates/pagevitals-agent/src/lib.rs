@@ -59,7 +59,7 @@ thread_local! {
 }
 
 struct Agent {
-    _observers: Vec<Observer>,
+    _shared: Rc<Shared>,
     _listeners: Vec<EventListener>,
 }
 
@@ -75,6 +75,8 @@ struct Shared {
     input_seen: Cell<bool>,
     /// web-vitals' interactionCount polyfill, where `performance.interactionCount` is missing.
     interactions: Option<InteractionEstimate>,
+    /// One per observed entry type.
+    observers: RefCell<Vec<Observer>>,
 }
 
 /// web-vitals `src/lib/polyfills/interactionCountPolyfill.ts`: interaction ids grow by 7 per
@@ -129,6 +131,15 @@ impl Shared {
             })
             .forget();
         }
+    }
+
+    /// The page may never run again (hidden, unloading, or leaving for a restored view): take
+    /// the entries the observers hold but have not delivered, then send everything.
+    fn flush_now(&self) {
+        for observer in self.observers.borrow().iter() {
+            observer.drain();
+        }
+        self.flush();
     }
 
     /// Sends every pending record as one batch (a JSON string, so the message is cheap to
@@ -192,6 +203,7 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         flush_scheduled: Cell::new(false),
         input_seen: Cell::new(false),
         interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
+        observers: RefCell::new(Vec::new()),
     });
 
     let mut observers = Vec::new();
@@ -217,10 +229,11 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         })?);
     }
 
+    *shared.observers.borrow_mut() = observers;
     let listeners = lifecycle_listeners(&window, &document, &shared);
     AGENT.with(|a| {
         *a.borrow_mut() = Some(Agent {
-            _observers: observers,
+            _shared: shared,
             _listeners: listeners,
         });
     });
@@ -245,7 +258,7 @@ fn lifecycle_listeners(
             ));
             if hidden {
                 // The page may never run again: send what we have now.
-                s.flush();
+                s.flush_now();
             }
         });
     let s = Rc::clone(shared);
@@ -260,7 +273,7 @@ fn lifecycle_listeners(
             e,
             &[("persisted", persisted(e).into())],
         ));
-        s.flush();
+        s.flush_now();
     });
     let s = Rc::clone(shared);
     let win = window.clone();
@@ -295,7 +308,7 @@ impl Shared {
     /// and `restoredAt`, and two animation frames later a `restorepaint` record stands for
     /// the first paint after the restore (web-vitals `src/lib/doubleRAF.ts`).
     fn restored(self: &Rc<Self>, window: &Window, event: &Event) {
-        self.flush();
+        self.flush_now();
         let fresh = Object::assign(&Object::new(), &self.page.borrow());
         set(
             &fresh,

@@ -1,4 +1,9 @@
-//! An owned `PerformanceObserver` for one entry type: created observing, disconnected on drop.
+//! An owned `PerformanceObserver` for one entry type: created observing, disconnected on drop,
+//! and drainable, so that entries the browser has queued but not yet delivered can be taken
+//! when the page is being hidden (as web-vitals does with `takeRecords()`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{PerformanceObserver, PerformanceObserverEntryList};
@@ -6,10 +11,12 @@ use web_sys::{PerformanceObserver, PerformanceObserverEntryList};
 use crate::bindings::ObserveOptions;
 
 type Callback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
+type Handler = Rc<RefCell<dyn FnMut(js_sys::Array)>>;
 
-/// Observes one entry type, buffered, and hands each batch of entries to `on_entries`.
+/// Observes one entry type, buffered, and hands each batch of entries to its handler.
 pub struct Observer {
     observer: PerformanceObserver,
+    handler: Handler,
     _callback: Callback,
 }
 
@@ -19,14 +26,18 @@ impl Observer {
     pub fn new<F>(
         entry_type: &str,
         duration_threshold: Option<f64>,
-        mut on_entries: F,
+        on_entries: F,
     ) -> Result<Self, JsValue>
     where
         F: FnMut(js_sys::Array) + 'static,
     {
+        let handler: Handler = Rc::new(RefCell::new(on_entries));
+        let h = Rc::clone(&handler);
         let callback: Callback = Closure::new(
             move |list: PerformanceObserverEntryList, _: PerformanceObserver| {
-                on_entries(list.get_entries());
+                if let Ok(mut handle) = h.try_borrow_mut() {
+                    handle(list.get_entries());
+                }
             },
         );
         let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref())?;
@@ -39,8 +50,19 @@ impl Observer {
         observer.observe(options.unchecked_ref());
         Ok(Observer {
             observer,
+            handler,
             _callback: callback,
         })
+    }
+
+    /// Hands the entries queued for this observer, not yet delivered, to its handler now.
+    pub fn drain(&self) {
+        let queued = self.observer.take_records();
+        if queued.length() > 0 {
+            if let Ok(mut handle) = self.handler.try_borrow_mut() {
+                handle(queued);
+            }
+        }
     }
 }
 

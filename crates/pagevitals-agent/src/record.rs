@@ -22,11 +22,17 @@ pub fn record(entry: &PerformanceEntry) -> Object {
         "largest-contentful-paint" => add_selector(&json, &get(entry, "element")),
         "event" | "first-input" => add_selector(&json, &get(entry, "target")),
         "layout-shift" => {
+            // toJSON() leaves the live LayoutShiftAttribution objects in `sources` (they
+            // serialise later through their own toJSON, which would drop a selector added
+            // to them), so each source becomes a plain object here.
             let live: Array = get(entry, "sources").dyn_into().unwrap_or_default();
-            let serialised: Array = get(&json, "sources").dyn_into().unwrap_or_default();
-            for (source, out) in live.iter().zip(serialised.iter()) {
-                add_selector(&out, &get(&source, "node"));
+            let sources = Array::new();
+            for source in live.iter() {
+                let plain = to_json(&source);
+                add_selector(&plain, &get(&source, "node"));
+                sources.push(&plain);
             }
+            let _ = Reflect::set(&json, &"sources".into(), &sources);
         }
         _ => {}
     }
@@ -37,6 +43,15 @@ fn add_selector(record: &JsValue, node: &JsValue) {
     if let Some(node) = node.dyn_ref::<Node>() {
         let _ = Reflect::set(record, &"selector".into(), &selector(node).into());
     }
+}
+
+/// `value.toJSON()`, or an empty object where it has none.
+fn to_json(value: &JsValue) -> JsValue {
+    get(value, "toJSON")
+        .dyn_into::<js_sys::Function>()
+        .ok()
+        .and_then(|f| f.call0(value).ok())
+        .unwrap_or_else(|| Object::new().into())
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -57,7 +72,9 @@ pub fn selector(node: &Node) -> JsString {
         }
         // getSelector reads classList, which only elements have; it throws (and returns what
         // it has) on any other node.
-        let Some(element) = node.dyn_ref::<Element>() else { break };
+        let Some(element) = node.dyn_ref::<Element>() else {
+            break;
+        };
         let id = JsString::from(element.id());
         let has_id = id.length() > 0;
         let part = if has_id {
@@ -69,7 +86,11 @@ pub fn selector(node: &Node) -> JsString {
             parts.join(".")
         };
         if selector.length() + part.length() > MAX_SELECTOR_LEN - 1 {
-            return if selector.length() == 0 { part } else { selector };
+            return if selector.length() == 0 {
+                part
+            } else {
+                selector
+            };
         }
         selector = if selector.length() == 0 {
             part
