@@ -123,6 +123,37 @@ struct FrameGroup {
     processing_end: f64,
 }
 
+/// The interaction INP reports, following onINP.ts: replaced only by a candidate of a
+/// different latency.
+#[derive(Default)]
+struct Reported {
+    id: Option<u64>,
+    latency: Option<f64>,
+}
+
+impl Reported {
+    fn update(&mut self, candidate: Option<&Interaction>) {
+        if let Some(candidate) = candidate {
+            if self.latency != Some(candidate.latency) {
+                self.id = Some(candidate.id);
+                self.latency = Some(candidate.latency);
+            }
+        }
+    }
+}
+
+/// The interaction ids of the event entries up to and including `index`.
+fn ids_up_to<'a>(
+    events: &'a [(&EventTiming, bool)],
+    index: usize,
+) -> impl Iterator<Item = u64> + 'a {
+    events
+        .iter()
+        .take(index + 1)
+        .filter(|(_, first_input)| !first_input)
+        .map(|(e, _)| e.interaction_id())
+}
+
 /// INP for the page view, or `None` when web-vitals would report none.
 pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>> {
     if !view.activated || !view.supports(ENTRY_TYPE) {
@@ -146,6 +177,14 @@ pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>
         return None;
     }
 
+    let final_count = interaction_count(
+        log.interaction_count,
+        events
+            .iter()
+            .filter(|(_, first_input)| !first_input)
+            .map(|(e, _)| e.interaction_id()),
+    );
+    let mut reported = Reported::default();
     let mut manager = InteractionManager::default();
     let mut groups: Vec<FrameGroup> = Vec::new();
     // The frame group of each candidate entry (`entryToEntriesGroupMap`).
@@ -169,16 +208,17 @@ pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>
         if let Some(interaction) = processed.and_then(|id| manager.get_mut(id)) {
             save_target(interaction, &events);
         }
+        // onINP.ts reports after each batch, and takes the candidate's entries only when its
+        // latency differs from the value reported so far: among equal latencies, the
+        // interaction reported first stays. The count at that moment is the polyfill's
+        // estimate over the ids seen so far, never more than the page's final count.
+        if processed.is_some() {
+            let so_far = interaction_count(None, ids_up_to(&events, index)).min(final_count);
+            reported.update(manager.estimate_p98(so_far));
+        }
     }
-
-    let count = interaction_count(
-        log.interaction_count,
-        events
-            .iter()
-            .filter(|(_, first_input)| !first_input)
-            .map(|(e, _)| e.interaction_id()),
-    );
-    let interaction = manager.estimate_p98(count)?;
+    reported.update(manager.estimate_p98(final_count));
+    let interaction = manager.find(reported.id?)?;
     let first_index = *interaction.entries.first()?;
     let &(first, _) = events.get(first_index)?;
     let group = group_of

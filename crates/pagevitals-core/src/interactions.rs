@@ -102,6 +102,11 @@ impl InteractionManager {
     }
 
     /// The interaction with `id`, while it is among the longest.
+    pub fn find(&self, id: u64) -> Option<&Interaction> {
+        self.longest.iter().find(|i| i.id == id)
+    }
+
+    /// The interaction with `id`, while it is among the longest, to update.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut Interaction> {
         self.longest.iter_mut().find(|i| i.id == id)
     }
