@@ -417,6 +417,10 @@ pub struct LoafScript {
     /// Character offset of the function in the source; -1 when unknown.
     #[serde(default = "unknown_char_position")]
     pub source_char_position: i64,
+    /// Fields this version does not model (Chromium's `navigationId`, future ones), kept
+    /// verbatim so that `longestScript.entry` is the whole entry, as in web-vitals.
+    #[serde(flatten)]
+    pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `PerformanceResourceTiming`. Times are ms from time origin; 0 when not exposed
@@ -654,19 +658,33 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
     }
 }
 
+/// Parses `text` as a `T`. The happy path is plain serde_json; only a failure is parsed again
+/// with `serde_path_to_error`, which tracks the path of every field and would otherwise double
+/// the cost of reading a large log (see docs/benchmarks.md).
 fn from_str<'a, T: Deserialize<'a>>(text: &'a str, record: Option<usize>) -> Result<T, LogError> {
+    serde_json::from_str(text).map_err(|plain| explain::<T>(text, record, plain))
+}
+
+/// The error for `text`, with the JSON path of the offending field.
+fn explain<'a, T: Deserialize<'a>>(
+    text: &'a str,
+    record: Option<usize>,
+    plain: serde_json::Error,
+) -> LogError {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| LogError {
-        record,
-        path: path_of(e.path()),
-        message: e.into_inner().to_string(),
-    })?;
-    de.end().map_err(|e| LogError {
-        record,
-        path: ".".into(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => LogError {
+            record,
+            path: path_of(e.path()),
+            message: e.into_inner().to_string(),
+        },
+        // The value itself was fine; what failed came after it (trailing characters).
+        Ok(_) => LogError {
+            record,
+            path: ".".into(),
+            message: plain.to_string(),
+        },
+    }
 }
 
 fn path_of(path: &serde_path_to_error::Path) -> String {

@@ -324,6 +324,7 @@ mod tests {
                         source_url: String::new(),
                         source_function_name: String::new(),
                         source_char_position: -1,
+                        other: Default::default(),
                     }],
                 })))
             }),
