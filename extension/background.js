@@ -1,16 +1,24 @@
 // The background (a module service worker in Chrome, an event page in Firefox; one manifest).
-// It keeps one entry log and report per tab in storage.session, so a service worker stopped
-// mid-page loses nothing: every batch is appended to the stored log and the report rebuilt by
-// the engine (pagevitals-core compiled to wasm).
+// It keeps one entry log and report per tab and page view in storage.session, so a service
+// worker stopped mid-page loses nothing: every batch is appended to the stored log and the
+// report rebuilt by the engine (pagevitals-core compiled to wasm).
+//
+// storage.session layout:
+//   tab:<tabId>                 -> { current: navigationId, views: [navigationId, ...] }
+//   view:<tabId>:<navigationId> -> { log, report, error }
 import init, { analyze } from './engine/pagevitals_engine.js';
 import { api } from './compat.js';
+
+/** Page views kept per tab (the current one and those before it), oldest dropped first. */
+const MAX_VIEWS_PER_TAB = 5;
 
 const engineReady = init({ module_or_path: api.runtime.getURL('engine/pagevitals_engine_bg.wasm') });
 
 /** Per-tab promise chains, so the batches of one tab are applied in order. */
 const queues = new Map();
 
-const storageKey = (tabId) => `tab:${tabId}`;
+const tabKey = (tabId) => `tab:${tabId}`;
+const viewKey = (tabId, navigationId) => `view:${tabId}:${navigationId}`;
 
 function enqueue(tabId, task) {
   const next = (queues.get(tabId) ?? Promise.resolve()).then(task).catch((error) => {
@@ -24,19 +32,34 @@ function enqueue(tabId, task) {
 
 async function ingest(tabId, json) {
   const batch = JSON.parse(json);
-  const key = storageKey(tabId);
-  const stored = (await api.storage.session.get(key))[key];
-  const sameView = stored?.log?.page?.navigationId === batch.page?.navigationId;
-  const log = sameView ? stored.log : { ...batch, records: [] };
+  const navigationId = batch.page?.navigationId;
+  if (typeof navigationId !== 'string' || !Array.isArray(batch.records)) return;
+  const key = viewKey(tabId, navigationId);
+  const { [key]: stored, [tabKey(tabId)]: tab = { views: [] } } = await api.storage.session.get([
+    key,
+    tabKey(tabId),
+  ]);
+  const log = stored?.log ?? { ...batch, records: [] };
   log.page = batch.page;
   log.now = Math.max(log.now ?? 0, batch.now ?? 0);
   if (batch.interactionCount !== undefined) log.interactionCount = batch.interactionCount;
   for (const record of batch.records) log.records.push(record);
   await engineReady;
   const outcome = JSON.parse(analyze(JSON.stringify(log)));
+
+  const views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
+  const dropped = views.splice(0, Math.max(0, views.length - MAX_VIEWS_PER_TAB));
   await api.storage.session.set({
     [key]: { log, report: outcome.report ?? null, error: outcome.error ?? null },
+    [tabKey(tabId)]: { current: navigationId, views },
   });
+  if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
+}
+
+async function forget(tabId) {
+  const { [tabKey(tabId)]: tab } = await api.storage.session.get(tabKey(tabId));
+  const keys = (tab?.views ?? []).map((id) => viewKey(tabId, id));
+  await api.storage.session.remove([tabKey(tabId), ...keys]);
 }
 
 api.runtime.onMessage.addListener((message, sender) => {
@@ -46,6 +69,4 @@ api.runtime.onMessage.addListener((message, sender) => {
   enqueue(sender.tab.id, () => ingest(sender.tab.id, message.json));
 });
 
-api.tabs.onRemoved.addListener((tabId) => {
-  enqueue(tabId, () => api.storage.session.remove(storageKey(tabId)));
-});
+api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => forget(tabId)));

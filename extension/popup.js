@@ -3,6 +3,8 @@ import { api } from './compat.js';
 
 const [tab] = await api.tabs.query({ active: true, currentWindow: true });
 const key = tab ? `tab:${tab.id}` : null;
+const currentView = async (index) =>
+  index?.current ? (await api.storage.session.get(`view:${tab.id}:${index.current}`))[`view:${tab.id}:${index.current}`] : null;
 
 function render(state) {
   const status = document.querySelector('[data-testid=status]');
@@ -26,8 +28,10 @@ function render(state) {
 }
 
 if (key) {
-  render((await api.storage.session.get(key))[key]);
-  api.storage.session.onChanged?.addListener((changes) => {
-    if (changes[key]) render(changes[key].newValue);
+  render(await currentView((await api.storage.session.get(key))[key]));
+  api.storage.session.onChanged?.addListener(async (changes) => {
+    if (Object.keys(changes).some((k) => k === key || k.startsWith(`view:${tab.id}:`))) {
+      render(await currentView((await api.storage.session.get(key))[key]));
+    }
   });
 }

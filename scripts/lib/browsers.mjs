@@ -55,6 +55,8 @@ export async function launchChromium({ extension = true } = {}) {
     executablePath,
     headless: true,
     args,
+    // Playwright turns the back/forward cache off; users have it on, and so do we.
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
   });
   let base = null;
   if (dir) {
@@ -66,7 +68,9 @@ export async function launchChromium({ extension = true } = {}) {
     name: 'chromium',
     version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
     extensionBase: base,
-    async open(url, { initScript } = {}) {
+    async open(url, { initScript, background = false } = {}) {
+      // Headless Chromium shows every page as visible; it cannot load one hidden.
+      if (background) throw new Error('Chromium cannot open a hidden tab headless');
       const page = await context.newPage();
       if (initScript) await page.addInitScript(initScript);
       await page.goto(url, { waitUntil: 'load' });
@@ -112,8 +116,9 @@ export async function launchFirefox({ extension = true } = {}) {
     name: 'firefox',
     version: await browser.version(),
     extensionBase: base,
-    async open(url, { initScript } = {}) {
-      const page = await browser.newPage();
+    async open(url, { initScript, background = false } = {}) {
+      // A background tab is hidden from the start (Firefox hides tabs that are not selected).
+      const page = await browser.newPage(background ? { background: true } : undefined);
       if (initScript) await page.evaluateOnNewDocument(initScript);
       await page.goto(url, { waitUntil: 'load' });
       return page;
@@ -149,19 +154,34 @@ async function pollUntil(check, { timeoutMs = 10_000 } = {}) {
 export const launchers = { chromium: launchChromium, firefox: launchFirefox };
 
 /**
- * Polls the extension's stored state until the report for `url` satisfies `ready`, or throws
- * after `timeoutMs` with what was there. Polling a condition, not sleeping a guess.
+ * The background's page views for `url`, oldest first (a reload or a bfcache restore of the
+ * same URL is a later view).
+ */
+export async function viewsFor(session, url) {
+  const states = await session.extensionStates();
+  const order = (s) => [s.log.page.timeOrigin ?? 0, s.log.page.restoredAt ?? 0];
+  return Object.entries(states)
+    .filter(([key, s]) => key.startsWith('view:') && s?.log?.page?.url === url)
+    .map(([, s]) => s)
+    .sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
+}
+
+/**
+ * Polls the extension's stored state until the latest page view of `url` whose report
+ * satisfies `ready(report, state)` exists, or throws after `timeoutMs` with what was there.
+ * Polling a condition, not sleeping a guess.
  */
 export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
-  let last = null;
   for (;;) {
-    const states = await session.extensionStates();
-    last = Object.values(states).find((s) => s?.log?.page?.url === url) ?? null;
-    if (last?.error) throw new Error(`the engine rejected the log: ${JSON.stringify(last.error)}`);
-    if (last?.report && ready(last.report)) return last;
+    const views = await viewsFor(session, url);
+    const broken = views.find((s) => s.error);
+    if (broken) throw new Error(`the engine rejected the log: ${JSON.stringify(broken.error)}`);
+    const found = views.reverse().find((s) => s.report && ready(s.report, s));
+    if (found) return found;
     if (Date.now() > deadline) {
-      throw new Error(`no ready report for ${url} within ${timeoutMs} ms; last state: ${JSON.stringify(last?.report ?? last)}`);
+      const last = views[0]?.report ?? null;
+      throw new Error(`no ready report for ${url} within ${timeoutMs} ms; latest: ${JSON.stringify(last)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
