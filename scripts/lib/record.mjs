@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchers, ROOT, waitForReport } from './browsers.mjs';
+import { launchers, ROOT } from './browsers.mjs';
 import { serve } from './server.mjs';
-import { oracleInitScript, oracleMetrics, WEB_VITALS_VERSION } from '../../tests/support/oracle.mjs';
-import { scenarios } from '../../tests/support/scenarios.mjs';
+import { WEB_VITALS_VERSION } from '../../tests/support/oracle.mjs';
+import { runScenario, scenarios } from '../../tests/support/scenarios.mjs';
 
 const only = process.argv.slice(2);
 const chosen = scenarios.filter((s) => only.length === 0 || only.includes(s.name));
@@ -17,19 +17,14 @@ try {
     const session = await launchers[browser]();
     try {
       for (const scenario of chosen.filter((s) => s.browsers.includes(browser))) {
-        const url = `${server.url}${scenario.path}`;
-        const page = await session.open(url, { initScript: oracleInitScript });
-        await scenario.steps?.(page, session);
-        const oracle = await oracleMetrics(page, scenario.metrics);
-        // The log is complete once the agent has sent the entries behind every metric.
-        const { log } = await waitForReport(session, url, (r) => scenario.metrics.every((m) => r.metrics[m]));
+        const { page, oracle, state } = await runScenario(session, server.url, scenario);
         const file = join(ROOT, 'tests/data', `${scenario.name}.${browser}.json`);
         const record = {
           scenario: scenario.name,
           browser: `${session.name} ${session.version}`,
           webVitals: WEB_VITALS_VERSION,
           oracle,
-          log,
+          log: state.log,
         };
         writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
         console.log(`recorded ${file}`);

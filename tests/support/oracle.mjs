@@ -13,14 +13,32 @@ export const WEB_VITALS_VERSION = JSON.parse(readFileSync(join(pkg, 'package.jso
 
 export const oracleInitScript = `${iife}
 ;(() => {
-  const out = (window.__webVitalsOracle = {});
+  // Each page view keeps its own record, mirrored into sessionStorage (per tab and origin)
+  // so that a test can read it after the page was navigated away from. A bfcache restore
+  // starts a new record, as web-vitals starts new metrics then.
   const plain = (value) => JSON.parse(JSON.stringify(value, (key, v) =>
     (typeof Node !== 'undefined' && v instanceof Node) || /Entr(y|ies)$/.test(key) ? undefined : v));
+  const key = '__webVitalsOracle:' + location.pathname + location.search;
+  const views = JSON.parse(sessionStorage.getItem(key) || '[]');
+  const mine = views.push({}) - 1;
+  window.__webVitalsOracle = views[mine];
+  addEventListener('pageshow', (e) => {
+    if (e.persisted) window.__webVitalsOracle = views[views.push({}) - 1];
+  }, true);
   const keep = (m) => {
-    out[m.name] = { value: m.value, rating: m.rating, navigationType: m.navigationType, attribution: plain(m.attribution) };
+    const view = m.navigationType === 'back-forward-cache' ? views[views.length - 1] : views[mine];
+    view[m.name] = { value: m.value, rating: m.rating, navigationType: m.navigationType, attribution: plain(m.attribution) };
+    sessionStorage.setItem(key, JSON.stringify(views));
   };
-  for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on](keep, { reportAllChanges: true });
+  // Default options, as analytics code runs web-vitals: each metric is reported when final
+  // (on hidden, on input for LCP), so ties between entries resolve as users see them.
+  for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on](keep);
 })();`;
+
+/** Every page view's oracle record for `path` (pathname + search) in this tab, oldest first. */
+export async function oracleViews(page, path) {
+  return page.evaluate((k) => JSON.parse(sessionStorage.getItem(k) || '[]'), `__webVitalsOracle:${path}`);
+}
 
 /** Waits until the oracle in `page` has reported every metric in `names`, then returns them. */
 export async function oracleMetrics(page, names, { timeoutMs = 15_000 } = {}) {

@@ -9,7 +9,12 @@ use serde_json::Value;
 
 /// The metrics this build computes. For each, a recording's oracle value and ours must agree:
 /// both present and equal, or both absent.
-const CHECKED: &[&str] = &["FCP", "TTFB"];
+const CHECKED: &[&str] = &["FCP", "TTFB", "LCP", "CLS", "INP"];
+
+/// After a bfcache restore, FCP and LCP are `performance.now() - pageshow.timeStamp` read two
+/// animation frames later by web-vitals and by the agent, each in its own callback of the same
+/// frame: equal only within that frame (docs/metrics.md).
+const RESTORE_CLOCK_TOLERANCE_MS: f64 = 1000.0 / 60.0;
 
 fn recordings() -> Vec<(String, Value)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
@@ -42,6 +47,7 @@ fn recorded_logs_match_web_vitals() {
         );
     }
     for (name, recording) in recordings {
+        let restored = !recording["log"]["page"]["restoredAt"].is_null();
         let out: Value = serde_json::from_str(&pagevitals_engine::analyze_json(
             &recording["log"].to_string(),
         ))
@@ -63,9 +69,13 @@ fn recorded_logs_match_web_vitals() {
                 !ours.is_null(),
                 "{name}: {metric} missing; web-vitals: {oracle}"
             );
+            let tolerance = match *metric {
+                "FCP" | "LCP" if restored => RESTORE_CLOCK_TOLERANCE_MS,
+                _ => 0.0,
+            };
             for field in ["value", "rating", "navigationType", "attribution"] {
                 assert!(
-                    same(&ours[field], &oracle[field]),
+                    same(&ours[field], &oracle[field], tolerance),
                     "{name}: {metric}.{field}: ours {} but web-vitals {}",
                     ours[field],
                     oracle[field]
@@ -75,15 +85,21 @@ fn recorded_logs_match_web_vitals() {
     }
 }
 
-/// JSON equality where numbers compare by value (JS writes `88`, serde writes `88.0`).
-fn same(a: &Value, b: &Value) -> bool {
+/// JSON equality where numbers compare by value (JS writes `88`, serde writes `88.0`), within
+/// `tolerance`.
+fn same(a: &Value, b: &Value, tolerance: f64) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => (x - y).abs() <= tolerance,
+            _ => false,
+        },
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b, tolerance))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same(v, w, tolerance)))
         }
         _ => a == b,
     }

@@ -1,0 +1,59 @@
+// Every scenario family, live in real Chromium and Firefox with the extension loaded: each
+// metric in the extension's report equals what the web-vitals package reported in the same
+// page load (value, rating, navigationType and attribution), and a metric web-vitals did not
+// report is absent from ours too. Same entries, same arithmetic: exact equality.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { launchers, ROOT } from '../../scripts/lib/browsers.mjs';
+import { serve } from '../../scripts/lib/server.mjs';
+import { METRICS, runScenario, scenarios, withinClock } from '../support/scenarios.mjs';
+
+/** Deep equality; numbers of a clock-tolerant metric may differ within its tolerance. */
+function assertSame(scenario, name, ours, theirs, what) {
+  if (typeof ours === 'number' && typeof theirs === 'number' && withinClock(scenario, name, ours, theirs)) return;
+  if (ours && theirs && typeof ours === 'object' && typeof theirs === 'object') {
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort(), `${what} keys`);
+    for (const key of Object.keys(ours)) assertSame(scenario, name, ours[key], theirs[key], `${what}.${key}`);
+    return;
+  }
+  assert.deepEqual(ours, theirs, what);
+}
+
+for (const browser of ['chromium', 'firefox']) {
+  describe(`scenarios in ${browser}`, () => {
+    let server;
+    let session;
+    before(async () => {
+      server = await serve(join(ROOT, 'tests/sites/fixtures'));
+      session = await launchers[browser]();
+    });
+    after(async () => {
+      await session?.close();
+      await server?.close();
+    });
+
+    for (const scenario of scenarios.filter((s) => s.browsers.includes(browser))) {
+      test(scenario.name, async () => {
+        const { page, oracle, state } = await runScenario(session, server.url, scenario);
+        const { report } = state;
+        for (const name of METRICS) {
+          const ours = report.metrics[name];
+          if (!oracle[name]) {
+            assert.equal(ours, undefined, `${name}: reported, but web-vitals did not`);
+            continue;
+          }
+          assert.ok(ours, `${name}: missing; web-vitals reported ${JSON.stringify(oracle[name])}`);
+          for (const field of ['value', 'rating', 'navigationType', 'attribution']) {
+            assertSame(scenario, name, ours[field], oracle[name][field], `${name}.${field}`);
+          }
+        }
+        if (browser === 'firefox') {
+          assert.ok(report.unsupportedEntryTypes.includes('layout-shift'), 'CLS unsupported, not 0');
+        }
+        await page.close();
+      });
+    }
+  });
+}
