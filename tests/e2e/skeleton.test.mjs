@@ -25,7 +25,7 @@ for (const browser of ['chromium', 'firefox']) {
       await server?.close();
     });
 
-    for (const [fixture, csp] of [['basic.html', false], ['strict-csp.html', true]]) {
+    for (const [fixture, csp] of [['basic.html', false], ['strict-csp.html', true], ['csp-none.html', true]]) {
       test(`${fixture}: FCP and TTFB equal web-vitals`, async () => {
         const url = `${server.url}/${fixture}`;
         const page = await session.open(url, { initScript: oracleInitScript });
