@@ -5,8 +5,9 @@
 // for the native replay test.
 //
 // A scenario: `path` (fixture page), `browsers`, `expect` (the metrics web-vitals must report,
-// per browser), `steps(page, ctx)` run after load, `view` ('first' or 'restored': which page
-// view of the path to compare), `background` (open in a hidden tab).
+// per browser), `steps(page, ctx)` run after load, `view` (which page view of the path to
+// compare: 'first' (default), 'last', or 'restored' from the back/forward cache),
+// `background` (open in a hidden tab).
 import { oracleInitScript, oracleViews } from './oracle.mjs';
 import { waitForReport } from '../../scripts/lib/browsers.mjs';
 
@@ -114,6 +115,20 @@ export const scenarios = [
     },
   },
   {
+    // web-vitals e2e: navigationType after a reload.
+    name: 'reload',
+    path: '/late-lcp.html?reload',
+    browsers: both,
+    view: 'last',
+    expect: { chromium: ['FCP', 'TTFB', 'LCP', 'CLS'], firefox: ['FCP', 'TTFB', 'LCP'] },
+    async steps(page, ctx) {
+      await waitFor(page, () => document.getElementById('hero').complete);
+      await page.reload({ waitUntil: 'load' });
+      await waitFor(page, () => document.getElementById('hero').complete);
+      await leave(page, ctx);
+    },
+  },
+  {
     // web-vitals e2e: "does not report if the document was hidden at page load time".
     // Headless Chromium cannot load a page hidden, so this runs in Firefox only.
     name: 'hidden-at-load',
@@ -158,11 +173,12 @@ export async function runScenario(session, serverUrl, scenario) {
   await scenario.steps?.(page, { session, serverUrl, url });
   const expected = scenario.expect[session.name];
   const restored = scenario.view === 'restored';
+  const latest = restored || scenario.view === 'last';
   const deadline = Date.now() + 10_000;
   let oracle;
   for (;;) {
     const views = await oracleViews(page, scenario.path);
-    oracle = restored ? views.at(-1) : views[0];
+    oracle = latest ? views.at(-1) : views[0];
     if (oracle && expected.every((m) => oracle[m])) break;
     if (Date.now() > deadline) throw new Error(`web-vitals reported ${JSON.stringify(oracle)}; expected ${expected}`);
     await new Promise((r) => setTimeout(r, 100));
