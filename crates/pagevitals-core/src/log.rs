@@ -11,8 +11,10 @@
 //!
 //! A record with an `entryType` is a performance entry exactly as the browser's `toJSON()`
 //! serialises it (plus fields the agent adds, such as element selectors). A record with a
-//! `lifecycle` key is a page event the agent saw. Entry types this version does not model are
-//! kept as raw JSON and ignored by the metrics, so a newer browser never breaks parsing.
+//! `lifecycle` key is a page event the agent saw. A record with a `response` key is a response
+//! the extension's background saw through `webRequest` (status, cache, type and a whitelist of
+//! headers). Entry types this version does not model are kept as raw JSON and ignored by the
+//! metrics, so a newer browser never breaks parsing.
 //!
 //! Field rules: a field the metric math reads is required, so a malformed record is an error
 //! naming it; a field some browser lacks (Firefox lacks most Chromium-only ones) or that only
@@ -103,6 +105,9 @@ pub enum Record {
     Entry(Entry),
     /// A page lifecycle event.
     Lifecycle(Lifecycle),
+    /// A response the background saw through `webRequest` (written by the background, not
+    /// the agent).
+    Response(Box<Response>),
 }
 
 /// A performance entry, typed by `entryType`.
@@ -126,6 +131,8 @@ pub enum Entry {
     LongAnimationFrame(Box<LongAnimationFrame>),
     /// `resource`: one subresource request.
     Resource(Box<ResourceTiming>),
+    /// `longtask`: a main-thread task of 50 ms or more (Long Tasks API, Chromium).
+    LongTask(LongTask),
     /// An entry type this version does not model; kept verbatim.
     Other(OtherEntry),
 }
@@ -143,6 +150,7 @@ impl Entry {
             Entry::FirstInput(_) => "first-input",
             Entry::LongAnimationFrame(_) => "long-animation-frame",
             Entry::Resource(_) => "resource",
+            Entry::LongTask(_) => "longtask",
             Entry::Other(o) => &o.entry_type,
         }
     }
@@ -197,6 +205,15 @@ pub struct NavigationTiming {
     pub encoded_body_size: f64,
     #[serde(default)]
     pub decoded_body_size: f64,
+    /// The response's MIME type essence (Resource Timing Level 3); empty where not exposed.
+    #[serde(default)]
+    pub content_type: String,
+    /// `non-blocking` for the document; Chromium only, empty elsewhere.
+    #[serde(default)]
+    pub render_blocking_status: String,
+    /// `cache`, `navigational-prefetch` or empty; Chromium only.
+    #[serde(default)]
+    pub delivery_type: String,
     #[serde(default)]
     pub server_timing: Vec<ServerTiming>,
 }
@@ -476,8 +493,88 @@ pub struct ResourceTiming {
     /// ALPN protocol id, e.g. `h2`.
     #[serde(default)]
     pub next_hop_protocol: String,
+    /// The response's MIME type essence (Resource Timing Level 3); empty where not exposed.
+    #[serde(default)]
+    pub content_type: String,
     #[serde(default)]
     pub server_timing: Vec<ServerTiming>,
+}
+
+/// `PerformanceLongTaskTiming` (Long Tasks API). Times are ms from time origin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LongTask {
+    /// When the task started.
+    pub start_time: f64,
+    /// How long it ran.
+    pub duration: f64,
+    /// The culprit browsing context: `self`, `same-origin-ancestor`, `cross-origin-descendant`,
+    /// `unknown`, ...
+    #[serde(default)]
+    pub name: String,
+    // `attribution` (TaskAttributionTiming: container frames, almost always `unknown`) is not
+    // read: nothing in the core uses it, and serde ignores the field.
+}
+
+/// The response headers the background may record: what the resource summary reads (caching,
+/// compression, size, type, Server-Timing, Timing-Allow-Origin) and nothing that identifies
+/// the user (no cookies, no authorisation). The background whitelists these; the parser drops
+/// any other header too, so nothing else can reach a report.
+pub const RESPONSE_HEADERS: &[&str] = &[
+    "cache-control",
+    "expires",
+    "etag",
+    "last-modified",
+    "age",
+    "vary",
+    "content-encoding",
+    "content-length",
+    "content-type",
+    "server-timing",
+    "timing-allow-origin",
+];
+
+/// A response the extension's background saw through `webRequest.onCompleted` /
+/// `onHeadersReceived`: the record `{"response": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Response {
+    /// The request URL.
+    pub url: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// `webRequest`'s `fromCache`: served from the browser's disk or memory cache.
+    #[serde(default)]
+    pub from_cache: bool,
+    /// `webRequest`'s resource type: `main_frame`, `sub_frame`, `script`, `stylesheet`,
+    /// `image`, `font`, `media`, `xmlhttprequest`, `other`, ... (Firefox adds `imageset`,
+    /// `beacon`, `web_manifest` and more).
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// Lower-case header name to value, only names in [`RESPONSE_HEADERS`].
+    #[serde(default, deserialize_with = "whitelisted_headers")]
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+impl Response {
+    /// The header's value, if the response had it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+fn whitelisted_headers<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    let mut headers = std::collections::BTreeMap::<String, String>::deserialize(de)?;
+    headers.retain(|name, _| RESPONSE_HEADERS.contains(&name.as_str()));
+    Ok(headers)
+}
+
+/// The record that carries a [`Response`].
+#[derive(Deserialize)]
+struct ResponseRecord {
+    response: Response,
 }
 
 /// An entry of a type this version does not model.
@@ -591,6 +688,9 @@ struct Kind<'a> {
     entry_type: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     lifecycle: Option<Cow<'a, str>>,
+    /// Only whether the key is there; the value is parsed with the record.
+    #[serde(default)]
+    response: Option<serde::de::IgnoredAny>,
 }
 
 /// Parses an entry log from its JSON text.
@@ -626,6 +726,10 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
     let text = raw.get();
     let kind: Kind<'_> = from_str(text, Some(index))?;
     match (kind.entry_type, kind.lifecycle) {
+        (None, None) if kind.response.is_some() => {
+            let record: ResponseRecord = from_str(text, Some(index))?;
+            Ok(Record::Response(Box::new(record.response)))
+        }
         (Some(entry_type), _) => {
             let entry = match entry_type.as_ref() {
                 "navigation" => Entry::Navigation(Box::new(from_str(text, Some(index))?)),
@@ -641,6 +745,7 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
                     Entry::LongAnimationFrame(Box::new(from_str(text, Some(index))?))
                 }
                 "resource" => Entry::Resource(Box::new(from_str(text, Some(index))?)),
+                "longtask" => Entry::LongTask(from_str(text, Some(index))?),
                 other => Entry::Other(OtherEntry {
                     entry_type: other.to_owned(),
                     raw: raw.to_owned(),
@@ -652,7 +757,8 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
         (None, None) => Err(LogError {
             record: Some(index),
             path: ".".into(),
-            message: "a record needs an `entryType` (performance entry) or a `lifecycle` key"
+            message: "a record needs an `entryType` (performance entry), a `lifecycle` or a \
+                      `response` key"
                 .into(),
         }),
     }
@@ -795,7 +901,7 @@ mod tests {
             .iter()
             .filter_map(|r| match r {
                 Record::Entry(e) => Some(e.entry_type()),
-                Record::Lifecycle(_) => None,
+                Record::Lifecycle(_) | Record::Response(_) => None,
             })
             .collect();
         assert_eq!(
@@ -877,6 +983,55 @@ mod tests {
         // Lifecycle records are internally tagged, so serde reports the record, not the field.
         assert_eq!(err.record, Some(0));
         assert!(err.message.contains("unknown variant `scroll`"), "{err}");
+    }
+
+    #[test]
+    fn parses_response_records_and_keeps_only_whitelisted_headers() {
+        let log = parse_log(&log_with(
+            r#"{"response":{"url":"http://x/app.js","status":200,"fromCache":true,
+                "type":"script","headers":{"content-type":"text/javascript",
+                "server-timing":"db;dur=53","set-cookie":"secret=1"}}},
+               {"entryType":"longtask","name":"self","startTime":100,"duration":80,
+                "attribution":[{"name":"unknown","entryType":"taskattribution"}]}"#,
+        ))
+        .unwrap();
+        let Record::Response(r) = &log.records[0] else {
+            panic!("not a response: {:?}", log.records[0]);
+        };
+        assert_eq!(
+            (r.url.as_str(), r.status, r.from_cache),
+            ("http://x/app.js", 200, true)
+        );
+        assert_eq!(r.resource_type, "script");
+        assert_eq!(r.header("server-timing"), Some("db;dur=53"));
+        assert_eq!(r.header("set-cookie"), None);
+        assert_eq!(r.headers.len(), 2);
+        assert!(matches!(
+            &log.records[1],
+            Record::Entry(Entry::LongTask(t)) if t.duration == 80.0 && t.name == "self"
+        ));
+    }
+
+    #[test]
+    fn a_bad_response_record_names_record_and_path() {
+        let err = parse_log(&log_with(
+            r#"{"lifecycle":"pageshow","persisted":false,"time":1},
+               {"response":{"url":"http://x/","status":"ok","type":"main_frame","headers":{}}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (err.record, err.path.as_str()),
+            (Some(1), ".response.status")
+        );
+        let err = parse_log(&log_with(
+            r#"{"response":{"url":"http://x/","status":200,"type":"main_frame",
+                "headers":{"age":3}}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (err.record, err.path.as_str()),
+            (Some(0), ".response.headers.age")
+        );
     }
 
     #[test]

@@ -48,7 +48,8 @@ pub struct Report {
     pub page: ReportPage,
     /// The metrics that could be computed; absent ones have no value yet or are unsupported.
     pub metrics: Metrics,
-    /// How many records of each entry type (and lifecycle event) the log held.
+    /// How many records of each entry type the log held; lifecycle events count as
+    /// `lifecycle`, the background's response records as `response`.
     pub entry_counts: BTreeMap<String, usize>,
     /// Entry types of interest the browser does not support.
     pub unsupported_entry_types: Vec<String>,
@@ -96,6 +97,7 @@ pub fn analyze(log: &EntryLog) -> Report {
         let key = match record {
             Record::Entry(entry) => entry.entry_type(),
             Record::Lifecycle(_) => "lifecycle",
+            Record::Response(_) => "response",
         };
         *entry_counts.entry(key.to_owned()).or_insert(0) += 1;
     }
