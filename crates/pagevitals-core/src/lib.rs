@@ -27,6 +27,7 @@ pub mod metric;
 pub mod page;
 pub mod rating;
 pub mod report;
+pub mod server_timing;
 pub mod session_window;
 #[cfg(test)]
 mod testing;
