@@ -23,6 +23,8 @@ pub mod inp;
 pub mod interactions;
 pub mod lcp;
 pub mod log;
+pub mod long_animation_frames;
+pub mod long_tasks;
 pub mod metric;
 pub mod page;
 pub mod rating;
