@@ -29,6 +29,7 @@ pub mod metric;
 pub mod page;
 pub mod rating;
 pub mod report;
+pub mod resources;
 pub mod server_timing;
 pub mod session_window;
 #[cfg(test)]
