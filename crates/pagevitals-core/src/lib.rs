@@ -11,7 +11,9 @@
 //! Layers only look down: [`log`] (parsing) -> [`page`] (page-view context such as the first
 //! hidden time) -> shared metric math ([`rating`], [`session_window`], [`interactions`]) ->
 //! metric modules ([`fcp`], [`ttfb`], [`lcp`], [`cls`], [`inp`], each with its attribution)
-//! -> [`report`] (the versioned wire format). Bad input is reported as data
+//! and summaries beyond web-vitals ([`long_tasks`] with Lighthouse's Total Blocking Time,
+//! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing) -> [`report`]
+//! (the versioned wire format). Bad input is reported as data
 //! ([`log::LogError`]); nothing here panics on input.
 //!
 //! The metrics follow web-vitals v5 (its attribution build), whose rules depend on live

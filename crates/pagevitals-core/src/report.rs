@@ -1,6 +1,10 @@
 //! The report: the one wire format shared by the extension's background and popup, the
 //! headless tools and the command-line tool. Schema `pagevitals-report`, version 1; any
 //! change to these types that is not purely additive bumps [`VERSION`].
+//!
+//! The summaries beyond web-vitals (`longTasks`, `longAnimationFrames`, `resources`) were
+//! added to version 1 as optional sections: a reader of the earlier version-1 shape ignores
+//! them, and each is absent where the browser lacks its entry type, so the version stays 1.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +15,11 @@ use crate::fcp::{self, FcpAttribution};
 use crate::inp::{self, InpAttribution};
 use crate::lcp::{self, LcpAttribution};
 use crate::log::{EntryLog, Record};
+use crate::long_animation_frames::{self, LongAnimationFrames};
+use crate::long_tasks::{self, LongTasks};
 use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
+use crate::resources::{self, Resources};
 use crate::ttfb::{self, TtfbAttribution};
 
 /// The `schema` value every report carries.
@@ -53,6 +60,16 @@ pub struct Report {
     pub entry_counts: BTreeMap<String, usize>,
     /// Entry types of interest the browser does not support.
     pub unsupported_entry_types: Vec<String>,
+    /// Long tasks and Total Blocking Time; absent where `longtask` is unsupported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_tasks: Option<LongTasks>,
+    /// Long animation frames and their worst scripts; absent where `long-animation-frame`
+    /// is unsupported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_animation_frames: Option<LongAnimationFrames>,
+    /// What the page view loaded; absent where `resource` is unsupported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
 }
 
 /// The page view a report describes.
@@ -125,6 +142,9 @@ pub fn analyze(log: &EntryLog) -> Report {
         },
         entry_counts,
         unsupported_entry_types,
+        long_tasks: long_tasks::long_tasks(log, &view),
+        long_animation_frames: long_animation_frames::long_animation_frames(log, &view),
+        resources: resources::resources(log, &view),
     }
 }
 
@@ -135,8 +155,8 @@ mod tests {
     use super::*;
     use crate::log::{
         DomRect, Entry, EventTiming, InputKind, LargestContentfulPaint, LayoutShift,
-        LayoutShiftSource, Lifecycle, LoafScript, LongAnimationFrame, PageInfo, Paint,
-        ResourceTiming, VisibilityState,
+        LayoutShiftSource, Lifecycle, LoafScript, LongAnimationFrame, LongTask, PageInfo, Paint,
+        ResourceTiming, Response, VisibilityState,
     };
     use crate::testing::{NAV, log_supporting, paint};
 
@@ -225,6 +245,202 @@ mod tests {
         let report = analyze(&log);
         assert!(report.metrics.fcp.is_none() && report.metrics.lcp.is_none());
         assert_eq!(report.metrics.cls.map(|m| m.value), Some(0.0));
+    }
+
+    #[test]
+    fn entry_counts_count_response_records_and_summaries_are_camel_case_sections() {
+        let records = format!(
+            r#"{NAV},{},
+               {{"entryType":"longtask","name":"self","startTime":400,"duration":120}},
+               {{"response":{{"url":"http://x/","status":200,"type":"main_frame",
+                 "headers":{{"server-timing":"app;dur=12"}}}}}}"#,
+            paint(300.0)
+        );
+        let report =
+            serde_json::to_value(analyze(&log_supporting(ENTRY_TYPES_OF_INTEREST, &records)))
+                .unwrap();
+        assert_eq!(report["entryCounts"]["response"], 1);
+        assert_eq!(report["entryCounts"]["longtask"], 1);
+        assert_eq!(report["longTasks"]["totalBlockingTime"], 70.0);
+        assert_eq!(report["longAnimationFrames"]["count"], 0);
+        assert_eq!(report["resources"]["total"]["requests"], 1);
+        assert_eq!(report["resources"]["serverTiming"][0]["source"], "header");
+        assert_eq!(report["resources"]["renderBlockingStatus"], "unavailable");
+        // Firefox: none of the long-task sections, not even as zeros.
+        let firefox = serde_json::to_value(analyze(&log_supporting(
+            &["navigation", "paint", "resource"],
+            &records,
+        )))
+        .unwrap();
+        assert!(firefox.get("longTasks").is_none());
+        assert!(firefox.get("longAnimationFrames").is_none());
+        assert!(firefox.get("resources").is_some());
+    }
+
+    /// The recorded logs from real Chromium and Firefox under `tests/data`.
+    fn recorded_logs() -> Vec<(String, String, EntryLog)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let recording: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let log = crate::log::parse_log(&recording["log"].to_string()).unwrap();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                // "chromium 156.0.8078.79", "firefox 146.0": the engine's name.
+                let browser = recording["browser"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .split(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                (name, browser, log)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recorded_logs_give_sane_summaries() {
+        let logs = recorded_logs();
+        assert!(logs.len() >= 10, "only {} recordings", logs.len());
+        let mut seen = BTreeMap::new();
+        for (name, browser, log) in &logs {
+            *seen.entry(browser.clone()).or_insert(0) += 1;
+            let report = analyze(log);
+            assert!(serde_json::to_string(&report).is_ok(), "{name}");
+            let entries: Vec<&ResourceTiming> = log
+                .records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Entry(Entry::Resource(r)) => Some(r.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let document = log.records.iter().rev().find_map(|r| match r {
+                Record::Entry(Entry::Navigation(n)) => Some(n.as_ref()),
+                _ => None,
+            });
+            let r = report
+                .resources
+                .as_ref()
+                .unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(
+                r.total.requests,
+                entries.len() + usize::from(document.is_some()),
+                "{name}"
+            );
+            let doc = |f: fn(&crate::log::NavigationTiming) -> f64| document.map_or(0.0, f);
+            let sum = |f: fn(&ResourceTiming) -> f64| entries.iter().map(|e| f(e)).sum::<f64>();
+            assert_eq!(
+                r.total.transfer_size,
+                doc(|n| n.transfer_size) + sum(|e| e.transfer_size),
+                "{name}"
+            );
+            assert_eq!(
+                r.total.encoded_body_size,
+                doc(|n| n.encoded_body_size) + sum(|e| e.encoded_body_size),
+                "{name}"
+            );
+            assert_eq!(
+                r.total.decoded_body_size,
+                doc(|n| n.decoded_body_size) + sum(|e| e.decoded_body_size),
+                "{name}"
+            );
+            // Every grouping partitions the same requests.
+            let by_type: usize = r.by_type.values().map(|t| t.requests).sum();
+            let by_domain: usize = r.by_domain.values().map(|d| d.totals.requests).sum();
+            let by_party = r.first_party.requests + r.third_party.requests;
+            assert_eq!(
+                (by_type, by_domain, by_party),
+                (r.total.requests, r.total.requests, r.total.requests),
+                "{name}"
+            );
+            assert_eq!(
+                r.by_type[&crate::resources::ResourceType::Document].requests,
+                usize::from(document.is_some()),
+                "{name}"
+            );
+            // The document is always first party.
+            assert!(document.is_none() || r.first_party.requests >= 1, "{name}");
+            assert!(r.largest.len() <= crate::resources::LARGEST);
+            match browser.as_str() {
+                "firefox" => {
+                    assert_eq!(
+                        r.render_blocking_status,
+                        crate::resources::Availability::Unavailable,
+                        "{name}"
+                    );
+                    assert!(r.total.render_blocking.is_none(), "{name}");
+                    assert!(report.long_tasks.is_none(), "{name}");
+                    assert!(report.long_animation_frames.is_none(), "{name}");
+                    assert!(
+                        report
+                            .unsupported_entry_types
+                            .contains(&"longtask".to_owned())
+                    );
+                }
+                "chromium" => {
+                    let tasks = report
+                        .long_tasks
+                        .as_ref()
+                        .unwrap_or_else(|| panic!("{name}"));
+                    let frames = report
+                        .long_animation_frames
+                        .as_ref()
+                        .unwrap_or_else(|| panic!("{name}"));
+                    assert_eq!(
+                        tasks.count,
+                        report.entry_counts.get("longtask").copied().unwrap_or(0)
+                    );
+                    assert_eq!(
+                        frames.count,
+                        report
+                            .entry_counts
+                            .get("long-animation-frame")
+                            .copied()
+                            .unwrap_or(0)
+                    );
+                    assert!(tasks.total_blocking_time.unwrap_or(0.0) <= tasks.total_duration);
+                    if document.is_some() {
+                        assert_eq!(
+                            r.render_blocking_status,
+                            crate::resources::Availability::Available,
+                            "{name}"
+                        );
+                        // Where the page links fixture.css, Chromium reports it blocking.
+                        let css = entries.iter().any(|e| e.name.ends_with("/fixture.css"));
+                        assert_eq!(r.total.render_blocking, Some(usize::from(css)), "{name}");
+                    }
+                }
+                other => panic!("{name}: unknown browser {other:?}"),
+            }
+        }
+        assert!(seen.get("chromium").copied().unwrap_or(0) > 0);
+        assert!(seen.get("firefox").copied().unwrap_or(0) > 0);
+    }
+
+    #[test]
+    fn recorded_slow_input_has_long_tasks_blocking_and_worst_scripts() {
+        let logs = recorded_logs();
+        let Some((_, _, log)) = logs.iter().find(|(n, _, _)| n == "input.chromium.json") else {
+            panic!("input.chromium.json missing");
+        };
+        let report = analyze(log);
+        let tasks = report.long_tasks.unwrap_or_else(|| panic!("no longTasks"));
+        assert_eq!(tasks.count, 2);
+        assert!(tasks.total_blocking_time.unwrap_or(0.0) > 0.0);
+        let frames = report
+            .long_animation_frames
+            .unwrap_or_else(|| panic!("no longAnimationFrames"));
+        assert_eq!(frames.count, 2);
+        assert!(!frames.worst_scripts.is_empty());
     }
 
     /// Numbers no browser sends but a log may hold (or arithmetic may reach).
@@ -350,6 +566,32 @@ mod tests {
                 time,
             })),
             n().prop_map(|time| Record::Lifecycle(Lifecycle::RestorePaint { time })),
+            (n(), n()).prop_map(|(start_time, duration)| Record::Entry(Entry::LongTask(
+                LongTask {
+                    start_time,
+                    duration,
+                    name: "self".into()
+                }
+            ))),
+            (
+                any::<bool>(),
+                ".{0,30}",
+                prop_oneof![Just("u"), Just("http://y/a.js")]
+            )
+                .prop_map(|(from_cache, header, url)| {
+                    Record::Response(Box::new(Response {
+                        url: url.into(),
+                        status: 200,
+                        from_cache,
+                        resource_type: "script".into(),
+                        headers: [
+                            ("server-timing".to_owned(), header.clone()),
+                            ("timing-allow-origin".to_owned(), header),
+                        ]
+                        .into_iter()
+                        .collect(),
+                    }))
+                }),
         ]
     }
 
