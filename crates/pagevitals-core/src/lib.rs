@@ -37,6 +37,7 @@ pub mod session_window;
 #[cfg(test)]
 mod testing;
 pub mod ttfb;
+pub mod verdict;
 
 pub use log::{EntryLog, LogError, parse_log};
 pub use report::{Report, analyze};

@@ -21,6 +21,7 @@ use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
 use crate::resources::{self, Resources};
 use crate::ttfb::{self, TtfbAttribution};
+use crate::verdict::{self, Verdict};
 
 /// The `schema` value every report carries.
 pub const SCHEMA: &str = "pagevitals-report";
@@ -55,6 +56,9 @@ pub struct Report {
     pub page: ReportPage,
     /// The metrics that could be computed; absent ones have no value yet or are unsupported.
     pub metrics: Metrics,
+    /// The worst Core Web Vital measured so far (what the badge shows); absent before any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
     /// How many records of each entry type the log held; lifecycle events count as
     /// `lifecycle`, the background's response records as `response`.
     pub entry_counts: BTreeMap<String, usize>,
@@ -124,6 +128,13 @@ pub fn analyze(log: &EntryLog) -> Report {
         .filter(|t| !supported.iter().any(|s| s == *t))
         .map(|t| (*t).to_owned())
         .collect();
+    let metrics = Metrics {
+        fcp: fcp::fcp(log, &view),
+        ttfb: ttfb::ttfb(&view),
+        lcp: lcp::lcp(log, &view),
+        cls: cls::cls(log, &view),
+        inp: inp::inp(log, &view),
+    };
     Report {
         schema: SCHEMA.to_owned(),
         version: VERSION,
@@ -133,13 +144,12 @@ pub fn analyze(log: &EntryLog) -> Report {
             navigation_type: view.navigation_type,
             user_agent: log.page.user_agent.clone(),
         },
-        metrics: Metrics {
-            fcp: fcp::fcp(log, &view),
-            ttfb: ttfb::ttfb(&view),
-            lcp: lcp::lcp(log, &view),
-            cls: cls::cls(log, &view),
-            inp: inp::inp(log, &view),
-        },
+        verdict: verdict::verdict(
+            metrics.lcp.as_ref(),
+            metrics.inp.as_ref(),
+            metrics.cls.as_ref(),
+        ),
+        metrics,
         entry_counts,
         unsupported_entry_types,
         long_tasks: long_tasks::long_tasks(log, &view),
