@@ -8,9 +8,32 @@
 //   view:<tabId>:<navigationId> -> { log, report, error }
 import init, { analyze } from './engine/pagevitals_engine.js';
 import { api } from './compat.js';
+import { BADGE_COLORS, badgeText } from './badge.js';
 
 /** Page views kept per tab (the current one and those before it), oldest dropped first. */
 const MAX_VIEWS_PER_TAB = 5;
+
+/**
+ * The response headers that matter for caching, compression and backend timing: the only
+ * header values PageVitals ever stores. Cookies, authorization and everything else are
+ * dropped as the response is seen.
+ */
+const KEPT_HEADERS = new Set([
+  'cache-control',
+  'expires',
+  'etag',
+  'last-modified',
+  'age',
+  'vary',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'server-timing',
+  'timing-allow-origin',
+]);
+
+/** Responses kept per tab while its new page view has not reported yet. */
+const MAX_PENDING_RESPONSES = 500;
 
 const engineReady = init({ module_or_path: api.runtime.getURL('engine/pagevitals_engine_bg.wasm') });
 
@@ -18,6 +41,7 @@ const engineReady = init({ module_or_path: api.runtime.getURL('engine/pagevitals
 const queues = new Map();
 
 const tabKey = (tabId) => `tab:${tabId}`;
+const pendingKey = (tabId) => `pending:${tabId}`;
 const viewKey = (tabId, navigationId) => `view:${tabId}:${navigationId}`;
 
 function enqueue(tabId, task) {
@@ -39,7 +63,13 @@ async function ingest(tabId, json) {
     key,
     tabKey(tabId),
   ]);
-  const log = stored?.log ?? { ...batch, records: [] };
+  let log = stored?.log;
+  if (!log) {
+    // A new page view: the responses seen since its document began loading come first.
+    const pending = (await api.storage.session.get(pendingKey(tabId)))[pendingKey(tabId)] ?? [];
+    log = { ...batch, records: pending };
+    await api.storage.session.remove(pendingKey(tabId));
+  }
   log.page = batch.page;
   log.now = Math.max(log.now ?? 0, batch.now ?? 0);
   if (batch.interactionCount !== undefined) log.interactionCount = batch.interactionCount;
@@ -54,13 +84,90 @@ async function ingest(tabId, json) {
     [tabKey(tabId)]: { current: navigationId, views },
   });
   if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
+  await showBadge(tabId, outcome.report?.verdict);
+}
+
+/** Shows the verdict (the worst Core Web Vital so far) on the tab's toolbar button. */
+async function showBadge(tabId, verdict) {
+  const text = verdict ? badgeText(verdict) : '';
+  await api.action.setBadgeText({ tabId, text });
+  if (verdict) {
+    await api.action.setBadgeBackgroundColor({ tabId, color: BADGE_COLORS[verdict.rating] });
+    await api.action.setTitle({
+      tabId,
+      title: `PageVitals: ${verdict.metric} ${text} (${verdict.rating.replace('-', ' ')})`,
+    });
+  }
 }
 
 async function forget(tabId) {
   const { [tabKey(tabId)]: tab } = await api.storage.session.get(tabKey(tabId));
   const keys = (tab?.views ?? []).map((id) => viewKey(tabId, id));
-  await api.storage.session.remove([tabKey(tabId), ...keys]);
+  await api.storage.session.remove([tabKey(tabId), pendingKey(tabId), ...keys]);
 }
+
+/** The log record for a response: its whitelisted headers and nothing else. */
+function responseRecord(details) {
+  const headers = {};
+  for (const { name, value } of details.responseHeaders ?? []) {
+    const key = name.toLowerCase();
+    if (KEPT_HEADERS.has(key) && value !== undefined) {
+      // Repeated headers combine as HTTP says they may: comma-separated.
+      headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+    }
+  }
+  return {
+    response: {
+      url: details.url,
+      status: details.statusCode,
+      fromCache: Boolean(details.fromCache),
+      type: details.type,
+      headers,
+    },
+  };
+}
+
+/**
+ * A top-level document response starts a new page view whose agent has not reported yet, so
+ * its responses wait under pending:<tab> until the view's first batch arrives; later ones join
+ * the tab's current view directly.
+ */
+async function recordResponse(details) {
+  const tabId = details.tabId;
+  const record = responseRecord(details);
+  if (details.type === 'main_frame') {
+    await api.storage.session.set({ [pendingKey(tabId)]: [record] });
+    return;
+  }
+  const { [pendingKey(tabId)]: pending, [tabKey(tabId)]: tab } = await api.storage.session.get([
+    pendingKey(tabId),
+    tabKey(tabId),
+  ]);
+  if (pending) {
+    if (pending.length < MAX_PENDING_RESPONSES) pending.push(record);
+    await api.storage.session.set({ [pendingKey(tabId)]: pending });
+    return;
+  }
+  if (!tab?.current) return;
+  const key = viewKey(tabId, tab.current);
+  const { [key]: view } = await api.storage.session.get(key);
+  if (!view) return;
+  // Appended only: the agent's batch with this response's resource entry follows and
+  // rebuilds the report.
+  view.log.records.push(record);
+  await api.storage.session.set({ [key]: view });
+}
+
+// Observing only (no blocking): responses of top-level documents and their subresources in
+// tabs; frames other than the top one are ignored, like the agent, which runs only there.
+api.webRequest.onCompleted.addListener(
+  (details) => {
+    if (details.tabId < 0 || details.frameId !== 0) return;
+    enqueue(details.tabId, () => recordResponse(details));
+  },
+  { urls: ['http://*/*', 'https://*/*'] },
+  ['responseHeaders'],
+);
 
 api.runtime.onMessage.addListener((message, sender) => {
   // Only our own content script in a tab's top frame may feed a report.

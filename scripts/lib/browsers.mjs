@@ -77,8 +77,12 @@ export async function launchChromium({ extension = true } = {}) {
       return page;
     },
     async extensionStates() {
+      return this.extensionEval(() => chrome.storage.session.get(null));
+    },
+    /** Runs `fn(arg)` in an extension page, where the WebExtension API is available. */
+    async extensionEval(fn, arg) {
       extensionPage ??= await openExtensionPage(context, `${base}/popup.html`);
-      return extensionPage.evaluate(() => chrome.storage.session.get(null));
+      return extensionPage.evaluate(fn, arg);
     },
     context,
     async close() {
@@ -124,6 +128,10 @@ export async function launchFirefox({ extension = true } = {}) {
       return page;
     },
     async extensionStates() {
+      return this.extensionEval(() => browser.storage.session.get(null));
+    },
+    /** Runs `fn(arg)` in an extension page, where the WebExtension API is available. */
+    async extensionEval(fn, arg) {
       if (!extensionPage) {
         extensionPage = await browser.newPage();
         // puppeteer over BiDi never sees the navigation events of a moz-extension:// page,
@@ -133,7 +141,7 @@ export async function launchFirefox({ extension = true } = {}) {
           extensionPage.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete'),
         );
       }
-      return extensionPage.evaluate(() => browser.storage.session.get(null));
+      return extensionPage.evaluate(fn, arg);
     },
     browser,
     async close() {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { launchers, ROOT, viewsFor, waitForReport } from '../../scripts/lib/browsers.mjs';
 import { serve } from '../../scripts/lib/server.mjs';
+import { BADGE_COLORS, badgeText } from '../../extension/badge.js';
 
 /** Saved before the page's own scripts run: the entries as the browser has them. */
 const TRUTH = `(() => {
@@ -50,6 +51,63 @@ for (const browser of ['chromium', 'firefox']) {
       assert.equal(report.metrics.FCP.value, truth.fcp);
       assert.equal(report.metrics.TTFB.value, truth.ttfb);
       assert.equal(log.page.agentForm, 'wasm');
+      await page.close();
+    });
+
+    test('response headers are joined to the page view, and only the whitelisted ones are kept', async () => {
+      const url = `${server.url}/headers.html`;
+      const page = await session.open(url);
+      const image = `${server.url}/hero.png?headers`;
+      const { log } = await waitForReport(
+        session,
+        url,
+        (_, s) => s.log.records.some((r) => r.response?.url === image) && s.log.records.some((r) => r.entryType === 'resource' && r.name === image),
+      );
+      const responses = log.records.filter((r) => r.response).map((r) => r.response);
+      const documentResponse = responses.find((r) => r.url === url);
+      assert.ok(documentResponse, 'the document response joined its own page view');
+      assert.equal(documentResponse.type, 'main_frame');
+      assert.equal(documentResponse.headers['cache-control'], 'no-cache');
+      assert.equal(documentResponse.headers['server-timing'], 'db;dur=53.2;desc="product query", render;dur=21');
+      const imageResponse = responses.find((r) => r.url === image);
+      assert.equal(imageResponse.headers.etag, '"hero-1"');
+      const allowed = new Set(['cache-control', 'expires', 'etag', 'last-modified', 'age', 'vary', 'content-encoding', 'content-length', 'content-type', 'server-timing', 'timing-allow-origin']);
+      for (const r of responses) {
+        for (const name of Object.keys(r.headers)) assert.ok(allowed.has(name), `${name} must not be stored`);
+      }
+      const everything = JSON.stringify(await session.extensionStates());
+      assert.ok(!everything.includes('hunter2'), 'no cookie or private header value anywhere in storage');
+      await page.close();
+    });
+
+    test('the badge shows the worst Core Web Vital of the tab, live', async () => {
+      const url = `${server.url}/input.html?badge`;
+      const page = await session.open(url);
+      const tabOf = async (navigationId) => {
+        const states = await session.extensionStates();
+        const [key] = Object.entries(states).find(([k, v]) => k.startsWith('tab:') && v.current === navigationId);
+        return Number(key.slice('tab:'.length));
+      };
+      const badge = (tabId) =>
+        session.extensionEval(async (id) => {
+          const api = globalThis.browser ?? globalThis.chrome;
+          return [await api.action.getBadgeText({ tabId: id }), await api.action.getBadgeBackgroundColor({ tabId: id })];
+        }, tabId);
+      const first = await waitForReport(session, url, (r) => r.verdict);
+      const tabId = await tabOf(first.log.page.navigationId);
+      assert.equal(first.report.verdict.rating, 'good');
+      const [text] = await badge(tabId);
+      assert.equal(text, badgeText(first.report.verdict));
+
+      // A 250 ms key handler makes INP "needs improvement": the badge follows.
+      await page.click('#slow-key');
+      await page.keyboard.press('a');
+      const later = await waitForReport(session, url, (r) => r.verdict?.metric === 'INP');
+      assert.equal(later.report.verdict.rating, 'needs-improvement');
+      const [liveText, color] = await badge(tabId);
+      assert.equal(liveText, badgeText(later.report.verdict));
+      const hex = BADGE_COLORS['needs-improvement'];
+      assert.deepEqual(color.slice(0, 3), [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
       await page.close();
     });
 
