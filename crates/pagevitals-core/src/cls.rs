@@ -106,15 +106,12 @@ pub fn cls(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<ClsAttribution>
         .filter(|(w, _)| Some(*w) == best)
         .map(|(_, s)| *s);
 
-    Some(Metric {
-        name: MetricName::CLS,
+    Some(view.metric(
+        MetricName::CLS,
+        &THRESHOLDS,
         value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("CLS"),
-        navigation_type: view.navigation_type,
-        attribution: attribute(entries, view),
-    })
+        attribute(entries, view),
+    ))
 }
 
 /// `attributeCLS` in web-vitals `src/attribution/onCLS.ts`.

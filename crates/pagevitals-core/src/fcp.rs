@@ -66,15 +66,7 @@ pub fn fcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<FcpAttribution>
             load_state: view.load_state(paint.start_time),
         },
     };
-    Some(Metric {
-        name: MetricName::FCP,
-        value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("FCP"),
-        navigation_type: view.navigation_type,
-        attribution,
-    })
+    Some(view.metric(MetricName::FCP, &THRESHOLDS, value, attribution))
 }
 
 /// onFCP's `onBFCacheRestore`: the time to the second animation frame after the restore,
@@ -84,19 +76,16 @@ fn restored(view: &PageView<'_>, restored_at: f64) -> Option<Metric<FcpAttributi
         return None;
     }
     let value = view.restored_paint?;
-    Some(Metric {
-        name: MetricName::FCP,
+    Some(view.metric(
+        MetricName::FCP,
+        &THRESHOLDS,
         value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("FCP"),
-        navigation_type: view.navigation_type,
-        attribution: FcpAttribution {
+        FcpAttribution {
             time_to_first_byte: 0.0,
             first_byte_to_fcp: value,
             load_state: view.load_state(restored_at),
         },
-    })
+    ))
 }
 
 #[cfg(test)]

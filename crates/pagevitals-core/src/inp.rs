@@ -237,15 +237,12 @@ pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>
         })
         .collect();
     let value = interaction.latency;
-    Some(Metric {
-        name: MetricName::INP,
+    Some(view.metric(
+        MetricName::INP,
+        &THRESHOLDS,
         value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("INP"),
-        navigation_type: view.navigation_type,
-        attribution: attribute(interaction, first, group, &loafs, view),
-    })
+        attribute(interaction, first, group, &loafs, view),
+    ))
 }
 
 /// `groupEntriesByRenderTime`: the group (index into `groups`) presented in the same frame

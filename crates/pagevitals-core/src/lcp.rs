@@ -72,29 +72,23 @@ pub fn lcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<LcpAttribution>
     // onLCP: "The activationStart reference is used because LCP should be relative to page
     // activation rather than navigation start if the page was prerendered."
     let value = (entry.start_time - view.activation_start).max(0.0);
-    Some(Metric {
-        name: MetricName::LCP,
+    Some(view.metric(
+        MetricName::LCP,
+        &THRESHOLDS,
         value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("LCP"),
-        navigation_type: view.navigation_type,
-        attribution: attribute(log, view, entry, value),
-    })
+        attribute(log, view, entry, value),
+    ))
 }
 
 /// onLCP's `onBFCacheRestore`: the time to the second animation frame after the restore,
 /// with attributeLCP's default attribution (no entry, so all of it is render delay).
 fn restored(view: &PageView<'_>) -> Option<Metric<LcpAttribution>> {
     let value = view.restored_paint?;
-    Some(Metric {
-        name: MetricName::LCP,
+    Some(view.metric(
+        MetricName::LCP,
+        &THRESHOLDS,
         value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("LCP"),
-        navigation_type: view.navigation_type,
-        attribution: LcpAttribution {
+        LcpAttribution {
             target: None,
             url: None,
             time_to_first_byte: 0.0,
@@ -102,7 +96,7 @@ fn restored(view: &PageView<'_>) -> Option<Metric<LcpAttribution>> {
             resource_load_duration: 0.0,
             element_render_delay: value,
         },
-    })
+    ))
 }
 
 /// When web-vitals stopped observing LCP because of input: the first trusted `keydown` or

@@ -20,6 +20,19 @@ pub enum MetricName {
     INP,
 }
 
+impl MetricName {
+    /// The web-vitals name: `FCP`, `TTFB`, `LCP`, `CLS`, `INP`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricName::FCP => "FCP",
+            MetricName::TTFB => "TTFB",
+            MetricName::LCP => "LCP",
+            MetricName::CLS => "CLS",
+            MetricName::INP => "INP",
+        }
+    }
+}
+
 /// How the page view began (web-vitals `src/lib/initMetric.ts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

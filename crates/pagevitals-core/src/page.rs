@@ -2,7 +2,8 @@
 //! activation start, the first time the page was hidden, and the navigation type.
 
 use crate::log::{Entry, EntryLog, Lifecycle, NavigationTiming, Record, VisibilityState};
-use crate::metric::NavigationType;
+use crate::metric::{Metric, MetricName, NavigationType};
+use crate::rating::Thresholds;
 
 /// Page-view context derived once from a log.
 #[derive(Debug, Clone)]
@@ -100,6 +101,26 @@ impl<'a> PageView<'a> {
     /// on it are never reported: absent, not zero.
     pub fn supports(&self, entry_type: &str) -> bool {
         self.supported_entry_types.iter().any(|t| t == entry_type)
+    }
+
+    /// A metric of this page view: rated against `thresholds`, `delta` equal to `value` (a
+    /// report is a snapshot), a stable id, the view's navigation type.
+    pub fn metric<A>(
+        &self,
+        name: MetricName,
+        thresholds: &Thresholds,
+        value: f64,
+        attribution: A,
+    ) -> Metric<A> {
+        Metric {
+            name,
+            value,
+            rating: thresholds.rate(value),
+            delta: value,
+            id: self.metric_id(name.as_str()),
+            navigation_type: self.navigation_type,
+            attribution,
+        }
     }
 
     /// A metric id unique to this page view (web-vitals uses a random id; ours is stable so

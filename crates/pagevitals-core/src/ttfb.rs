@@ -46,21 +46,18 @@ pub fn ttfb(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
     let dns_start = since_activation(nav.domain_lookup_start);
     let connect_start = since_activation(nav.connect_start);
     let connect_end = since_activation(nav.connect_end);
-    Some(Metric {
-        name: MetricName::TTFB,
+    Some(view.metric(
+        MetricName::TTFB,
+        &THRESHOLDS,
         value,
-        rating: THRESHOLDS.rate(value),
-        delta: value,
-        id: view.metric_id("TTFB"),
-        navigation_type: view.navigation_type,
-        attribution: TtfbAttribution {
+        TtfbAttribution {
             waiting_duration: wait_end,
             cache_duration: dns_start - wait_end,
             dns_duration: connect_start - dns_start,
             connection_duration: connect_end - connect_start,
             request_duration: value - connect_end,
         },
-    })
+    ))
 }
 
 /// onTTFB's `onBFCacheRestore`: 0, with attributeTTFB's all-zero default attribution. web-vitals
@@ -70,19 +67,16 @@ fn restored(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
     if !view.supports("navigation") {
         return None;
     }
-    Some(Metric {
-        name: MetricName::TTFB,
-        value: 0.0,
-        rating: THRESHOLDS.rate(0.0),
-        delta: 0.0,
-        id: view.metric_id("TTFB"),
-        navigation_type: view.navigation_type,
-        attribution: TtfbAttribution {
+    Some(view.metric(
+        MetricName::TTFB,
+        &THRESHOLDS,
+        0.0,
+        TtfbAttribution {
             waiting_duration: 0.0,
             cache_duration: 0.0,
             dns_duration: 0.0,
             connection_duration: 0.0,
             request_duration: 0.0,
         },
-    })
+    ))
 }
