@@ -1,13 +1,12 @@
 // The extension's own guarantees, in real browsers: a page that overwrites the globals a
 // measuring script would use cannot change the agent's numbers; closing a tab frees its data;
 // and (Chromium) a service worker stopped mid-page loses nothing.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 
-import { launchers, ROOT, viewsFor, waitForReport } from '../../scripts/lib/browsers.mjs';
-import { serve } from '../../scripts/lib/server.mjs';
+import { waitForReport } from '../../scripts/lib/browsers.mjs';
 import { BADGE_COLORS, badgeText } from '../../extension/badge.js';
+import { browserSuite } from '../support/suite.mjs';
 
 /** Saved before the page's own scripts run: the entries as the browser has them. */
 const TRUTH = `(() => {
@@ -31,23 +30,14 @@ async function poll(check, what, timeoutMs = 10_000) {
 
 for (const browser of ['chromium', 'firefox']) {
   describe(`extension in ${browser}`, () => {
-    let server;
-    let session;
-    before(async () => {
-      server = await serve(join(ROOT, 'tests/sites/fixtures'));
-      session = await launchers[browser]();
-    });
-    after(async () => {
-      await session?.close();
-      await server?.close();
-    });
+    const suite = browserSuite(browser);
 
     test('a page that overwrites PerformanceObserver, JSON and Array.prototype cannot change the numbers', async () => {
-      const url = `${server.url}/hostile.html`;
-      const page = await session.open(url, { initScript: TRUTH });
+      const url = `${suite.server.url}/hostile.html`;
+      const page = await suite.session.open(url, { initScript: TRUTH });
       const [ttfb, fcp] = (await page.evaluate(() => window.__truth())).split(' ').map(Number);
       const truth = { ttfb, fcp };
-      const { log, report } = await waitForReport(session, url, (r) => r.metrics.FCP && r.metrics.TTFB && r.metrics.LCP);
+      const { log, report } = await waitForReport(suite.session, url, (r) => r.metrics.FCP && r.metrics.TTFB && r.metrics.LCP);
       assert.equal(report.metrics.FCP.value, truth.fcp);
       assert.equal(report.metrics.TTFB.value, truth.ttfb);
       assert.equal(log.page.agentForm, 'wasm');
@@ -55,11 +45,11 @@ for (const browser of ['chromium', 'firefox']) {
     });
 
     test('response headers are joined to the page view, and only the whitelisted ones are kept', async () => {
-      const url = `${server.url}/headers.html`;
-      const page = await session.open(url);
-      const image = `${server.url}/hero.png?headers`;
+      const url = `${suite.server.url}/headers.html`;
+      const page = await suite.session.open(url);
+      const image = `${suite.server.url}/hero.png?headers`;
       const { log } = await waitForReport(
-        session,
+        suite.session,
         url,
         (_, s) => s.log.records.some((r) => r.response?.url === image) && s.log.records.some((r) => r.entryType === 'resource' && r.name === image),
       );
@@ -75,25 +65,25 @@ for (const browser of ['chromium', 'firefox']) {
       for (const r of responses) {
         for (const name of Object.keys(r.headers)) assert.ok(allowed.has(name), `${name} must not be stored`);
       }
-      const everything = JSON.stringify(await session.extensionStates());
+      const everything = JSON.stringify(await suite.session.extensionStates());
       assert.ok(!everything.includes('hunter2'), 'no cookie or private header value anywhere in storage');
       await page.close();
     });
 
     test('the badge shows the worst Core Web Vital of the tab, live', async () => {
-      const url = `${server.url}/input.html?badge`;
-      const page = await session.open(url);
+      const url = `${suite.server.url}/input.html?badge`;
+      const page = await suite.session.open(url);
       const tabOf = async (navigationId) => {
-        const states = await session.extensionStates();
+        const states = await suite.session.extensionStates();
         const [key] = Object.entries(states).find(([k, v]) => k.startsWith('tab:') && v.current === navigationId);
         return Number(key.slice('tab:'.length));
       };
       const badge = (tabId) =>
-        session.extensionEval(async (id) => {
+        suite.session.extensionEval(async (id) => {
           const api = globalThis.browser ?? globalThis.chrome;
           return [await api.action.getBadgeText({ tabId: id }), await api.action.getBadgeBackgroundColor({ tabId: id })];
         }, tabId);
-      const first = await waitForReport(session, url, (r) => r.verdict);
+      const first = await waitForReport(suite.session, url, (r) => r.verdict);
       const tabId = await tabOf(first.log.page.navigationId);
       assert.equal(first.report.verdict.rating, 'good');
       const [text] = await badge(tabId);
@@ -102,7 +92,7 @@ for (const browser of ['chromium', 'firefox']) {
       // A 250 ms key handler makes INP "needs improvement": the badge follows.
       await page.click('#slow-key');
       await page.keyboard.press('a');
-      const later = await waitForReport(session, url, (r) => r.verdict?.metric === 'INP');
+      const later = await waitForReport(suite.session, url, (r) => r.verdict?.metric === 'INP');
       assert.equal(later.report.verdict.rating, 'needs-improvement');
       const [liveText, color] = await badge(tabId);
       assert.equal(liveText, badgeText(later.report.verdict));
@@ -112,12 +102,12 @@ for (const browser of ['chromium', 'firefox']) {
     });
 
     test('closing a tab frees its data', async () => {
-      const url = `${server.url}/basic.html?close`;
-      const page = await session.open(url);
-      const { log } = await waitForReport(session, url, (r) => r.metrics.FCP);
+      const url = `${suite.server.url}/basic.html?close`;
+      const page = await suite.session.open(url);
+      const { log } = await waitForReport(suite.session, url, (r) => r.metrics.FCP);
       const id = log.page.navigationId;
       const stored = async () => {
-        const states = await session.extensionStates();
+        const states = await suite.session.extensionStates();
         return Object.entries(states).some(
           ([key, value]) => key.endsWith(`:${id}`) || (key.startsWith('tab:') && value.views?.includes(id)),
         );
@@ -130,20 +120,20 @@ for (const browser of ['chromium', 'firefox']) {
     if (browser === 'chromium') {
       // Firefox's event page cannot be stopped from a test here (no protocol command for it).
       test('a service worker stopped mid-page loses nothing', async () => {
-        const url = `${server.url}/input.html?restart`;
-        const page = await session.open(url);
-        const before = await waitForReport(session, url, (r) => r.metrics.FCP && r.metrics.TTFB);
-        const cdp = await session.context.newCDPSession(page);
+        const url = `${suite.server.url}/input.html?restart`;
+        const page = await suite.session.open(url);
+        const before = await waitForReport(suite.session, url, (r) => r.metrics.FCP && r.metrics.TTFB);
+        const cdp = await suite.session.context.newCDPSession(page);
         await cdp.send('ServiceWorker.enable');
         const stopped = new Promise((resolve) =>
           cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-            if (versions.some((v) => v.scriptURL.startsWith(session.extensionBase) && v.runningStatus === 'stopped')) resolve();
+            if (versions.some((v) => v.scriptURL.startsWith(suite.session.extensionBase) && v.runningStatus === 'stopped')) resolve();
           }),
         );
         await cdp.send('ServiceWorker.stopAllWorkers');
         await stopped;
         await page.click('#slow-click');
-        const after = await waitForReport(session, url, (r, s) => r.metrics.INP && s.log.page.navigationId === before.log.page.navigationId);
+        const after = await waitForReport(suite.session, url, (r, s) => r.metrics.INP && s.log.page.navigationId === before.log.page.navigationId);
         assert.equal(after.report.metrics.FCP.value, before.report.metrics.FCP.value);
         assert.equal(after.report.metrics.TTFB.value, before.report.metrics.TTFB.value);
         assert.ok(after.log.records.length > before.log.records.length, 'records were appended, not replaced');

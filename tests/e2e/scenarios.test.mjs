@@ -2,13 +2,11 @@
 // metric in the extension's report equals what the web-vitals package reported in the same
 // page load (value, rating, navigationType and attribution), and a metric web-vitals did not
 // report is absent from ours too. Same entries, same arithmetic: exact equality.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 
-import { launchers, ROOT } from '../../scripts/lib/browsers.mjs';
-import { serve } from '../../scripts/lib/server.mjs';
 import { METRICS, runScenario, scenarios, withinClock } from '../support/scenarios.mjs';
+import { browserSuite } from '../support/suite.mjs';
 
 /** Deep equality; numbers of a clock-tolerant metric may differ within its tolerance. */
 function assertSame(scenario, name, ours, theirs, what) {
@@ -23,20 +21,11 @@ function assertSame(scenario, name, ours, theirs, what) {
 
 for (const browser of ['chromium', 'firefox']) {
   describe(`scenarios in ${browser}`, () => {
-    let server;
-    let session;
-    before(async () => {
-      server = await serve(join(ROOT, 'tests/sites/fixtures'));
-      session = await launchers[browser]();
-    });
-    after(async () => {
-      await session?.close();
-      await server?.close();
-    });
+    const suite = browserSuite(browser);
 
     for (const scenario of scenarios.filter((s) => s.browsers.includes(browser))) {
       test(scenario.name, async () => {
-        const { page, oracle, state } = await runScenario(session, server.url, scenario);
+        const { page, oracle, state } = await runScenario(suite.session, suite.server.url, scenario);
         const { report } = state;
         for (const name of METRICS) {
           const ours = report.metrics[name];

@@ -2,35 +2,25 @@
 // background builds and stores a report, and its FCP and TTFB equal what the web-vitals
 // package reports in the same page load. On an ordinary page and under a strict CSP, in
 // Chromium (playwright-core) and Firefox ESR (puppeteer-core over WebDriver BiDi).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 
-import { launchers, ROOT, waitForReport } from '../../scripts/lib/browsers.mjs';
-import { serve } from '../../scripts/lib/server.mjs';
+import { waitForReport } from '../../scripts/lib/browsers.mjs';
 import { oracleInitScript, oracleMetrics } from '../support/oracle.mjs';
+import { browserSuite } from '../support/suite.mjs';
 
 const hasFcpAndTtfb = (report) => report.metrics.FCP && report.metrics.TTFB;
 
 for (const browser of ['chromium', 'firefox']) {
   describe(`skeleton in ${browser}`, () => {
-    let server;
-    let session;
-    before(async () => {
-      server = await serve(join(ROOT, 'tests/sites/fixtures'));
-      session = await launchers[browser]();
-    });
-    after(async () => {
-      await session?.close();
-      await server?.close();
-    });
+    const suite = browserSuite(browser);
 
     for (const [fixture, csp] of [['basic.html', false], ['strict-csp.html', true], ['csp-none.html', true]]) {
       test(`${fixture}: FCP and TTFB equal web-vitals`, async () => {
-        const url = `${server.url}/${fixture}`;
-        const page = await session.open(url, { initScript: oracleInitScript });
+        const url = `${suite.server.url}/${fixture}`;
+        const page = await suite.session.open(url, { initScript: oracleInitScript });
         const oracle = await oracleMetrics(page, ['FCP', 'TTFB']);
-        const { log, report } = await waitForReport(session, url, hasFcpAndTtfb);
+        const { log, report } = await waitForReport(suite.session, url, hasFcpAndTtfb);
 
         // Same entries, same arithmetic: exact equality.
         for (const name of ['FCP', 'TTFB']) {
@@ -54,9 +44,9 @@ for (const browser of ['chromium', 'firefox']) {
     }
 
     test('unsupported entry types are listed, not reported as zero', async () => {
-      const url = `${server.url}/basic.html?unsupported`;
-      const page = await session.open(url);
-      const { report } = await waitForReport(session, url, hasFcpAndTtfb);
+      const url = `${suite.server.url}/basic.html?unsupported`;
+      const page = await suite.session.open(url);
+      const { report } = await waitForReport(suite.session, url, hasFcpAndTtfb);
       if (browser === 'firefox') {
         for (const type of ['layout-shift', 'longtask', 'long-animation-frame']) {
           assert.ok(report.unsupportedEntryTypes.includes(type), `${type} unsupported in Firefox`);

@@ -1,0 +1,21 @@
+// The setup every end-to-end suite shares: a loopback server for the fixtures and one real
+// browser with the extension loaded, started before the suite's tests and closed after.
+import { after, before } from 'node:test';
+import { join } from 'node:path';
+
+import { launchers, ROOT } from '../../scripts/lib/browsers.mjs';
+import { serve } from '../../scripts/lib/server.mjs';
+
+/** Call inside `describe`: returns an object whose `server` and `session` are set in `before`. */
+export function browserSuite(browser) {
+  const suite = { server: null, session: null };
+  before(async () => {
+    suite.server = await serve(join(ROOT, 'tests/sites/fixtures'));
+    suite.session = await launchers[browser]();
+  });
+  after(async () => {
+    await suite.session?.close();
+    await suite.server?.close();
+  });
+  return suite;
+}
