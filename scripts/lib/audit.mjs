@@ -33,12 +33,24 @@ if (!launchers[browserName]) fail(`unknown browser '${browserName}'\n${USAGE}`);
 if (args.positionals.length > 1) fail(`one URL at a time for now\n${USAGE}`);
 
 const ms = (v) => `${Math.round(v)} ms`;
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const DESCRIBE = {
   TTFB: (a) =>
     `waiting ${ms(a.waitingDuration)}, cache ${ms(a.cacheDuration)}, DNS ${ms(a.dnsDuration)}, ` +
     `connection ${ms(a.connectionDuration)}, request ${ms(a.requestDuration)}`,
   FCP: (a) => `first byte at ${ms(a.timeToFirstByte)}, then ${ms(a.firstByteToFCP)} to paint (${a.loadState})`,
+  LCP: (a) =>
+    `${a.target ?? 'unknown element'}: TTFB ${ms(a.timeToFirstByte)} + load delay ${ms(a.resourceLoadDelay)} ` +
+    `+ load ${ms(a.resourceLoadDuration)} + render delay ${ms(a.elementRenderDelay)}`,
+  CLS: (a) =>
+    a.largestShiftTarget !== undefined
+      ? `largest shift ${a.largestShiftValue.toFixed(3)} at ${ms(a.largestShiftTime)} by ${a.largestShiftTarget || 'a non-element node'}`
+      : 'no shifts',
+  INP: (a) =>
+    `${a.interactionType} on ${a.interactionTarget ?? 'unknown'}: input delay ${ms(a.inputDelay)}, ` +
+    `processing ${ms(a.processingDuration)}, presentation ${ms(a.presentationDelay)}`,
 };
+const CLS_VALUE = (v) => v.toFixed(3);
 
 async function main() {
   let server = null;
@@ -58,7 +70,12 @@ async function main() {
   try {
     console.error(`Auditing ${url} in ${session.name} ${session.version} with the PageVitals extension...`);
     const page = await session.open(url).catch((e) => fail(`cannot load ${url}: ${e.message}`));
-    const { report } = await waitForReport(session, url, (r) => r.metrics.FCP && r.metrics.TTFB);
+    await waitForReport(session, url, (r) => r.metrics.FCP && r.metrics.TTFB);
+    // Let the page settle (late images, late shifts), then leave it: hiding the page makes
+    // LCP, CLS and INP final, as they are when a user leaves.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 2000)));
+    await page.goto('about:blank');
+    const { report } = await waitForReport(session, url, (r) => r.metrics.LCP || r.unsupportedEntryTypes.includes('largest-contentful-paint'));
     await page.close();
     print(report);
   } finally {
@@ -69,19 +86,39 @@ async function main() {
 
 function print(report) {
   console.log(`\nPageVitals report for ${report.page.url}`);
-  console.log(`navigation: ${report.page.navigationType}\n`);
-  console.log(`${'metric'.padEnd(8)}${'value'.padStart(10)}  ${'rating'.padEnd(19)}breakdown`);
-  for (const [name, metric] of Object.entries(report.metrics)) {
-    const describe = DESCRIBE[name] ?? (() => '');
-    console.log(`${name.padEnd(8)}${ms(metric.value).padStart(10)}  ${metric.rating.padEnd(19)}${describe(metric.attribution)}`);
+  console.log(`navigation: ${report.page.navigationType}; ${report.page.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}\n`);
+  console.log(`${'metric'.padEnd(7)}${'value'.padStart(9)}  ${'rating'.padEnd(19)}breakdown`);
+  for (const name of ['LCP', 'INP', 'CLS', 'FCP', 'TTFB']) {
+    const metric = report.metrics[name];
+    if (!metric) {
+      const why = name === 'INP' ? 'no interaction on this page view' : name === 'CLS' && report.unsupportedEntryTypes.includes('layout-shift') ? 'unsupported in this browser' : 'not measured';
+      console.log(`${name.padEnd(7)}${'-'.padStart(9)}  ${''.padEnd(19)}${why}`);
+      continue;
+    }
+    const value = name === 'CLS' ? CLS_VALUE(metric.value) : ms(metric.value);
+    console.log(`${name.padEnd(7)}${value.padStart(9)}  ${metric.rating.padEnd(19)}${DESCRIBE[name](metric.attribution)}`);
   }
-  const missing = ['LCP', 'CLS', 'INP'].filter((n) => !report.metrics[n]);
-  if (missing.length) console.log(`\nnot computed by this build: ${missing.join(', ')}`);
+  const v = report.verdict;
+  if (v) console.log(`\nverdict: ${v.rating} (worst Core Web Vital: ${v.metric}, of ${v.measured.join(', ')})`);
+  const lt = report.longTasks;
+  if (lt) {
+    const tbt = lt.totalBlockingTime === undefined ? 'no TBT without FCP' : `total blocking time ${ms(lt.totalBlockingTime)}`;
+    console.log(`long tasks: ${lt.count} (${ms(lt.totalDuration)}), ${tbt}`);
+  }
+  const worst = report.longAnimationFrames?.worstScripts?.[0];
+  if (worst) console.log(`worst script in long animation frames: ${worst.sourceURL || '(inline)'} ${ms(worst.totalDuration)}`);
+  const r = report.resources;
+  if (r) {
+    const types = Object.entries(r.byType).filter(([, t]) => t.requests).map(([k, t]) => `${k} ${t.requests}`).join(', ');
+    console.log(`resources: ${r.total.requests} requests (${types}), ${kb(r.total.transferSize)} transferred, ${r.total.cacheHits} from cache` +
+      (r.renderBlockingStatus === 'available' ? `, ${r.total.renderBlocking} render-blocking` : ''));
+    for (const s of r.serverTiming ?? []) {
+      console.log(`server timing (${s.source}) ${s.url}: ${s.metrics.map((m) => `${m.name} ${m.duration} ms${m.description ? ` (${m.description})` : ''}`).join(', ')}`);
+    }
+  }
   if (report.unsupportedEntryTypes.length) {
     console.log(`unsupported in this browser: ${report.unsupportedEntryTypes.join(', ')}`);
   }
-  const counts = Object.entries(report.entryCounts).map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`records: ${counts}`);
 }
 
 main().catch((error) => fail(error.message));
