@@ -160,7 +160,9 @@ async function recordResponse(details) {
 
 // Observing only (no blocking): responses of top-level documents and their subresources in
 // tabs; frames other than the top one are ignored, like the agent, which runs only there.
-api.webRequest.onCompleted.addListener(
+// onResponseStarted, not onCompleted: a document's response starts before any of its
+// subresources can be requested, whereas its completion can come after theirs.
+api.webRequest.onResponseStarted.addListener(
   (details) => {
     if (details.tabId < 0 || details.frameId !== 0) return;
     enqueue(details.tabId, () => recordResponse(details));
