@@ -17,10 +17,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { brotliCompressSync, constants } from 'node:zlib';
 
 import { launchChromium, ROOT, waitForReport } from './browsers.mjs';
 import { serve } from './server.mjs';
+import { AGENT_FORMS, sizeOf } from './sizes.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -91,20 +91,12 @@ const CONFIGS = [
 
 // --- Bytes shipped into each page ----------------------------------------------------------
 
-const brotli = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-const sizeOf = (paths) =>
-  paths.reduce((acc, path) => {
-    const buf = readFileSync(path);
-    return { raw: acc.raw + buf.length, brotli: acc.brotli + brotli(buf) };
-  }, { raw: 0, brotli: 0 });
-
 function shippedBytes() {
   const dist = join(ROOT, 'dist/chromium');
-  // The files the content script brings into a page: the same list as scripts/lib/sizes.mjs.
-  const common = ['content.js', 'compat.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'].map((f) => join(dist, f));
+  const inDist = (list) => list.map((f) => join(dist, f));
   return {
-    agentWasm: sizeOf([...common, join(dist, 'agent/pagevitals_agent_bg.wasm')]),
-    agentWasm2js: sizeOf([...common, join(dist, 'agent/pagevitals_agent_bg.wasm.js')]),
+    agentWasm: sizeOf(inDist(AGENT_FORMS.wasm)),
+    agentWasm2js: sizeOf(inDist(AGENT_FORMS.wasm2js)),
     webVitalsAttribution: sizeOf([webVitalsFile]),
   };
 }

@@ -1,11 +1,32 @@
-// Prints every file of each unpacked extension with its raw and brotli size, and the bytes the
-// in-page agent ships into each page in each of its two forms.
+// Sizes of what PageVitals ships, raw and brotli. As a command (scripts/build runs it), prints
+// every file of each unpacked extension given and the bytes the in-page agent ships into each
+// page in each of its two forms. As a module, gives those same definitions to the benchmarks.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-const brotli = (buf) =>
+/** Brotli at quality 11, as a server would precompress static files. */
+export const brotliSize = (buf) =>
   brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+/** The files the content script brings into every page, per form of the agent. */
+const COMMON = ['content.js', 'compat.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'];
+export const AGENT_FORMS = {
+  wasm: [...COMMON, 'agent/pagevitals_agent_bg.wasm'],
+  wasm2js: [...COMMON, 'agent/pagevitals_agent_bg.wasm.js'],
+};
+
+/** Total raw and brotli bytes of `paths`. */
+export function sizeOf(paths) {
+  return paths.reduce(
+    (acc, path) => {
+      const buf = readFileSync(path);
+      return { raw: acc.raw + buf.length, brotli: acc.brotli + brotliSize(buf) };
+    },
+    { raw: 0, brotli: 0 },
+  );
+}
 
 function* files(dir) {
   for (const name of readdirSync(dir).sort()) {
@@ -16,20 +37,21 @@ function* files(dir) {
 }
 
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
-for (const dir of process.argv.slice(2)) {
+
+function report(dir) {
   console.log(`\n${dir}`);
   console.log(`  ${'file'.padEnd(38)}${'raw'.padStart(10)}${'brotli'.padStart(10)}`);
-  const sizes = new Map();
   for (const path of files(dir)) {
-    const buf = readFileSync(path);
-    const row = { raw: buf.length, br: brotli(buf) };
-    sizes.set(relative(dir, path), row);
-    console.log(`  ${relative(dir, path).padEnd(38)}${kb(row.raw)}${kb(row.br)}`);
+    const { raw, brotli } = sizeOf([path]);
+    console.log(`  ${relative(dir, path).padEnd(38)}${kb(raw)}${kb(brotli)}`);
   }
-  const sum = (names) => names.reduce((acc, n) => ({ raw: acc.raw + (sizes.get(n)?.raw ?? 0), br: acc.br + (sizes.get(n)?.br ?? 0) }), { raw: 0, br: 0 });
-  const common = ['content.js', 'compat.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'];
-  const wasm = sum([...common, 'agent/pagevitals_agent_bg.wasm']);
-  const js = sum([...common, 'agent/pagevitals_agent_bg.wasm.js']);
-  console.log(`  in-page agent, wasm form:${kb(wasm.raw).padStart(23)}${kb(wasm.br)}`);
-  console.log(`  in-page agent, wasm2js form:${kb(js.raw).padStart(20)}${kb(js.br)}`);
+  for (const [form, list] of Object.entries(AGENT_FORMS)) {
+    const { raw, brotli } = sizeOf(list.map((f) => join(dir, f)));
+    const label = `in-page agent, ${form} form:`;
+    console.log(`  ${label}${kb(raw).padStart(48 - label.length)}${kb(brotli)}`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const dir of process.argv.slice(2)) report(dir);
 }
