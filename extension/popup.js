@@ -22,7 +22,7 @@ function render(state) {
     const row = body.insertRow();
     row.insertCell().textContent = name;
     const value = row.insertCell();
-    value.textContent = `${Math.round(m.value)} ms`;
+    value.textContent = name === 'CLS' ? m.value.toFixed(3) : `${Math.round(m.value)} ms`;
     value.className = m.rating;
   }
 }
