@@ -412,3 +412,23 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     // Defining a property on a fresh plain object cannot fail.
     let _ = Reflect::set(target, &key.into(), value);
 }
+
+#[cfg(test)]
+mod tests {
+    //! The agent cannot depend on the core (serde would ship into every page), so these
+    //! definitions are written twice; this holds them equal.
+
+    #[test]
+    fn the_agent_writes_the_log_format_the_core_reads() {
+        assert_eq!(super::LOG_FORMAT, pagevitals_core::log::FORMAT);
+        assert_eq!(super::LOG_VERSION, pagevitals_core::log::VERSION);
+    }
+
+    #[test]
+    fn the_agent_observes_the_entry_types_the_core_reports_on() {
+        assert_eq!(
+            super::OBSERVED_TYPES,
+            pagevitals_core::report::ENTRY_TYPES_OF_INTEREST
+        );
+    }
+}
