@@ -59,14 +59,14 @@ async function ingest(tabId, json) {
   const navigationId = batch.page?.navigationId;
   if (typeof navigationId !== 'string' || !Array.isArray(batch.records)) return;
   const key = viewKey(tabId, navigationId);
-  const { [key]: stored, [tabKey(tabId)]: tab = { views: [] } } = await api.storage.session.get([
-    key,
-    tabKey(tabId),
-  ]);
+  const {
+    [key]: stored,
+    [tabKey(tabId)]: tab = { views: [] },
+    [pendingKey(tabId)]: pending = [],
+  } = await api.storage.session.get([key, tabKey(tabId), pendingKey(tabId)]);
   let log = stored?.log;
   if (!log) {
     // A new page view: the responses seen since its document began loading come first.
-    const pending = (await api.storage.session.get(pendingKey(tabId)))[pendingKey(tabId)] ?? [];
     log = { ...batch, records: pending };
     await api.storage.session.remove(pendingKey(tabId));
   }

@@ -137,8 +137,11 @@ export async function launchFirefox({ extension = true } = {}) {
         // puppeteer over BiDi never sees the navigation events of a moz-extension:// page,
         // so goto() would time out although the page loads: start it, then poll for it.
         extensionPage.goto(`${base}/popup.html`, { timeout: 0 }).catch(() => {});
+        // A throw means the page is still mid-navigation: not ready yet.
         await pollUntil(() =>
-          extensionPage.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete'),
+          extensionPage
+            .evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete')
+            .catch(() => false),
         );
       }
       return extensionPage.evaluate(fn, arg);
@@ -150,11 +153,19 @@ export async function launchFirefox({ extension = true } = {}) {
   };
 }
 
-/** Calls `check` every 100 ms until it resolves truthy; a throw (page mid-navigation) is a no. */
-async function pollUntil(check, { timeoutMs = 10_000 } = {}) {
+/**
+ * Calls `check` every 100 ms until it resolves truthy, and returns that value; after
+ * `timeoutMs`, throws what `onTimeout()` gives. Polling a condition, never sleeping a guess.
+ * An error thrown by `check` ends the wait.
+ */
+export async function pollUntil(check, { timeoutMs = 10_000, onTimeout } = {}) {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check}`);
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      throw onTimeout?.() ?? new Error(`condition not met within ${timeoutMs} ms: ${check}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -180,17 +191,18 @@ export async function viewsFor(session, url) {
  * Polling a condition, not sleeping a guess.
  */
 export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const views = await viewsFor(session, url);
-    const broken = views.find((s) => s.error);
-    if (broken) throw new Error(`the engine rejected the log: ${JSON.stringify(broken.error)}`);
-    const found = views.reverse().find((s) => s.report && ready(s.report, s));
-    if (found) return found;
-    if (Date.now() > deadline) {
-      const last = views[0]?.report ?? null;
-      throw new Error(`no ready report for ${url} within ${timeoutMs} ms; latest: ${JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let views = [];
+  return pollUntil(
+    async () => {
+      views = await viewsFor(session, url);
+      const broken = views.find((s) => s.error);
+      if (broken) throw new Error(`the engine rejected the log: ${JSON.stringify(broken.error)}`);
+      return [...views].reverse().find((s) => s.report && ready(s.report, s));
+    },
+    {
+      timeoutMs,
+      onTimeout: () =>
+        new Error(`no ready report for ${url} within ${timeoutMs} ms; latest: ${JSON.stringify(views.at(-1)?.report ?? null)}`),
+    },
+  );
 }

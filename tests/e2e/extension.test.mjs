@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { waitForReport } from '../../scripts/lib/browsers.mjs';
+import { pollUntil, waitForReport } from '../../scripts/lib/browsers.mjs';
 import { BADGE_COLORS, badgeText } from '../../extension/badge.js';
 import { browserSuite } from '../support/suite.mjs';
 
@@ -19,14 +19,6 @@ const TRUTH = `(() => {
     return [Math.max(nav.responseStart - activation, 0), Math.max(fcp.startTime - activation, 0)].join(' ');
   };
 })();`;
-
-async function poll(check, what, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 for (const browser of ['chromium', 'firefox']) {
   describe(`extension in ${browser}`, () => {
@@ -114,7 +106,9 @@ for (const browser of ['chromium', 'firefox']) {
       };
       assert.ok(await stored(), 'the view is stored while the tab is open');
       await page.close();
-      await poll(async () => !(await stored()), 'the closed tab to be forgotten');
+      await pollUntil(async () => !(await stored()), {
+        onTimeout: () => new Error('the closed tab was not forgotten within 10 s'),
+      });
     });
 
     if (browser === 'chromium') {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ROOT } from '../../scripts/lib/browsers.mjs';
+import { pollUntil, ROOT } from '../../scripts/lib/browsers.mjs';
 
 // The package's exports map hides dist/, so read the file from node_modules directly.
 const pkg = join(ROOT, 'node_modules/web-vitals');
@@ -42,11 +42,12 @@ export async function oracleViews(page, path) {
 
 /** Waits until the oracle in `page` has reported every metric in `names`, then returns them. */
 export async function oracleMetrics(page, names, { timeoutMs = 15_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await page.evaluate(() => window.__webVitalsOracle ?? {});
-    if (names.every((n) => got[n])) return got;
-    if (Date.now() > deadline) throw new Error(`web-vitals reported only ${Object.keys(got)} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let got = {};
+  return pollUntil(
+    async () => {
+      got = await page.evaluate(() => window.__webVitalsOracle ?? {});
+      return names.every((n) => got[n]) && got;
+    },
+    { timeoutMs, onTimeout: () => new Error(`web-vitals reported only ${Object.keys(got)} within ${timeoutMs} ms`) },
+  );
 }

@@ -9,7 +9,7 @@
 // compare: 'first' (default), 'last', or 'restored' from the back/forward cache),
 // `background` (open in a hidden tab).
 import { oracleInitScript, oracleViews } from './oracle.mjs';
-import { waitForReport } from '../../scripts/lib/browsers.mjs';
+import { pollUntil, waitForReport } from '../../scripts/lib/browsers.mjs';
 
 const both = ['chromium', 'firefox'];
 const METRICS = ['FCP', 'TTFB', 'LCP', 'CLS', 'INP'];
@@ -202,17 +202,20 @@ async function runOnce(session, serverUrl, scenario, retry) {
   const expected = scenario.expect[session.name];
   const restored = scenario.view === 'restored';
   const latest = restored || scenario.view === 'last';
-  const deadline = Date.now() + 10_000;
   let oracle;
-  for (;;) {
-    const views = await oracleViews(page, path);
-    oracle = latest ? views.at(-1) : views[0];
-    if (oracle && expected.every((m) => oracle[m])) break;
-    if (Date.now() > deadline) {
-      throw new IncompleteOracle(`web-vitals reported only ${Object.keys(oracle ?? {})}; expected ${expected}`, page);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollUntil(
+    async () => {
+      const views = await oracleViews(page, path);
+      oracle = latest ? views.at(-1) : views[0];
+      return oracle && expected.every((m) => oracle[m]);
+    },
+    {
+      timeoutMs: 10_000,
+      onTimeout: () =>
+        new IncompleteOracle(`web-vitals reported only ${Object.keys(oracle ?? {})}; expected ${expected}`, page),
+    },
+  );
+
   const agrees = (report, state) =>
     Boolean(state.log.page.restoredAt) === restored &&
     METRICS.every((m) => {
