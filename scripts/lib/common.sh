@@ -36,8 +36,11 @@ firefox_path() { command -v firefox-esr 2>/dev/null || command -v firefox 2>/dev
 # Runs scripts/build unless dist/ is newer than every input of the build.
 build_if_stale() {
   local stamp="$ROOT/dist/.built"
-  if [ -f "$stamp" ] && [ -z "$(cd "$ROOT" && find crates extension manifest.json Cargo.toml \
-      Cargo.lock package-lock.json scripts/build -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+  # What the wasm build and dist/ are made from (not the bench crate, nor fuzz artifacts).
+  local inputs=(crates/pagevitals-agent crates/pagevitals-core/src crates/pagevitals-core/Cargo.toml
+    crates/pagevitals-engine/src crates/pagevitals-engine/Cargo.toml extension manifest.json
+    Cargo.toml Cargo.lock package-lock.json scripts/build scripts/lib/sizes.mjs)
+  if [ -f "$stamp" ] && [ -z "$(cd "$ROOT" && find "${inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   "$ROOT/scripts/build"
