@@ -43,6 +43,7 @@ const OBSERVED_TYPES: &[&str] = &[
     "long-animation-frame",
     "resource",
     "soft-navigation",
+    "interaction-contentful-paint",
     "visibility-state",
 ];
 
@@ -71,7 +72,8 @@ struct Shared {
     page: RefCell<Object>,
     pending: RefCell<Array>,
     flush_scheduled: Cell<bool>,
-    /// Whether a trusted keydown or click was recorded (only the first matters: it ends LCP).
+    /// Whether a trusted keydown or click was recorded since the page view or the latest
+    /// soft navigation began (only the first matters: it ends that view's or route's LCP).
     input_seen: Cell<bool>,
     /// web-vitals' interactionCount polyfill, where `performance.interactionCount` is missing.
     interactions: Option<InteractionEstimate>,
@@ -121,6 +123,32 @@ impl InteractionEstimate {
 }
 
 impl Shared {
+    /// `performance.interactionCount`, or web-vitals' polyfill estimate where it is missing.
+    fn interaction_count(&self) -> Option<f64> {
+        match &self.interactions {
+            Some(estimate) => Some(estimate.count()),
+            None => self
+                .performance
+                .unchecked_ref::<PerformanceExt>()
+                .interaction_count(),
+        }
+    }
+
+    /// Records one observed entry. A soft navigation starts a route: its record carries the
+    /// interaction count so far (the core counts each route's interactions from it, as
+    /// web-vitals' `InteractionManager` does), and the route's first input is recorded again
+    /// because it ends the route's LCP.
+    fn observed(self: &Rc<Self>, entry: &web_sys::PerformanceEntry) {
+        let record = record::record(entry);
+        if entry.entry_type() == "soft-navigation" {
+            if let Some(count) = self.interaction_count() {
+                set(&record, "interactionCount", &count.into());
+            }
+            self.input_seen.set(false);
+        }
+        self.push(&record);
+    }
+
     fn push(self: &Rc<Self>, record: &JsValue) {
         self.pending.borrow().push(record);
         if !self.flush_scheduled.replace(true) {
@@ -154,14 +182,7 @@ impl Shared {
         set(&batch, "version", &LOG_VERSION.into());
         set(&batch, "page", &self.page.borrow());
         set(&batch, "now", &self.performance.now().into());
-        let count = match &self.interactions {
-            Some(estimate) => Some(estimate.count()),
-            None => self
-                .performance
-                .unchecked_ref::<PerformanceExt>()
-                .interaction_count(),
-        };
-        if let Some(count) = count {
+        if let Some(count) = self.interaction_count() {
             set(&batch, "interactionCount", &count.into());
         }
         set(&batch, "records", &records);
@@ -215,7 +236,7 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         let shared = Rc::clone(&shared);
         observers.push(Observer::new(entry_type, threshold, move |entries| {
             for entry in entries.iter() {
-                shared.push(&record::record(entry.unchecked_ref()));
+                shared.observed(entry.unchecked_ref());
             }
         })?);
     }

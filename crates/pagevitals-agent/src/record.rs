@@ -7,6 +7,7 @@
 //! | `largest-contentful-paint` | `element`               | `selector`             |
 //! | `layout-shift`             | `sources[i].node`       | `sources[i].selector`  |
 //! | `event`, `first-input`     | `target`                | `selector`             |
+//! | `interaction-contentful-paint` | `largestContentfulPaint.element` | `largestContentfulPaint.selector` |
 
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -21,6 +22,16 @@ pub fn record(entry: &PerformanceEntry) -> Object {
     match entry.entry_type().as_str() {
         "largest-contentful-paint" => add_selector(&json, &get(entry, "element")),
         "event" | "first-input" => add_selector(&json, &get(entry, "target")),
+        "interaction-contentful-paint" => {
+            // The nested largest-contentful-paint entry becomes a plain object with its own
+            // selector, for the same reason as layout-shift sources below.
+            let lcp = get(entry, "largestContentfulPaint");
+            if lcp.is_object() {
+                let plain = to_json(&lcp);
+                add_selector(&plain, &get(&lcp, "element"));
+                let _ = Reflect::set(&json, &"largestContentfulPaint".into(), &plain);
+            }
+        }
         "layout-shift" => {
             // toJSON() leaves the live LayoutShiftAttribution objects in `sources` (they
             // serialise later through their own toJSON, which would drop a selector added

@@ -75,15 +75,21 @@ pub fn cls(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<ClsAttribution>
         fcp::fcp(log, view)?;
     }
     let shifts = log.records.iter().filter_map(|r| match r {
-        // LayoutShiftManager: "Only count layout shifts without recent user input."
-        Record::Entry(Entry::LayoutShift(s))
-            if !s.had_recent_input && s.start_time < view.restore_time =>
-        {
-            Some(s)
-        }
+        Record::Entry(Entry::LayoutShift(s)) if s.start_time < view.restore_time => Some(s),
         _ => None,
     });
+    Some(of_shifts(shifts, view))
+}
 
+/// CLS over `shifts` (in delivery order) as one metric of `view`: web-vitals'
+/// `LayoutShiftManager` session windows and `attributeCLS`. A soft navigation's route uses it
+/// for the shifts after the route began.
+pub(crate) fn of_shifts<'a>(
+    shifts: impl Iterator<Item = &'a LayoutShift>,
+    view: &PageView<'_>,
+) -> Metric<ClsAttribution> {
+    // LayoutShiftManager: "Only count layout shifts without recent user input."
+    let shifts = shifts.filter(|s| !s.had_recent_input);
     let mut windows = SessionWindows::default();
     let mut value = 0.0;
     // The window CLS currently comes from, and every shift with its window.
@@ -106,12 +112,12 @@ pub fn cls(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<ClsAttribution>
         .filter(|(w, _)| Some(*w) == best)
         .map(|(_, s)| *s);
 
-    Some(view.metric(
+    view.metric(
         MetricName::CLS,
         &THRESHOLDS,
         value,
         attribute(entries, view),
-    ))
+    )
 }
 
 /// `attributeCLS` in web-vitals `src/attribution/onCLS.ts`.

@@ -12,7 +12,8 @@
 //! hidden time) -> shared metric math ([`rating`], [`session_window`], [`interactions`]) ->
 //! metric modules ([`fcp`], [`ttfb`], [`lcp`], [`cls`], [`inp`], each with its attribution)
 //! and summaries beyond web-vitals ([`long_tasks`] with Lighthouse's Total Blocking Time,
-//! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing) -> [`report`]
+//! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing, per-route
+//! metrics for [`soft_navigations`]) -> [`report`]
 //! (the versioned wire format). Bad input is reported as data
 //! ([`log::LogError`]); nothing here panics on input.
 //!
@@ -34,6 +35,7 @@ pub mod report;
 pub mod resources;
 pub mod server_timing;
 pub mod session_window;
+pub mod soft_navigations;
 #[cfg(test)]
 mod testing;
 pub mod ttfb;

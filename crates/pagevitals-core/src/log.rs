@@ -133,6 +133,11 @@ pub enum Entry {
     Resource(Box<ResourceTiming>),
     /// `longtask`: a main-thread task of 50 ms or more (Long Tasks API, Chromium).
     LongTask(LongTask),
+    /// `soft-navigation`: a same-document navigation a user interaction caused (Chromium).
+    SoftNavigation(Box<SoftNavigation>),
+    /// `interaction-contentful-paint`: a contentful paint an interaction caused (Chromium);
+    /// a soft navigation's LCP is built from these.
+    InteractionContentfulPaint(Box<InteractionContentfulPaint>),
     /// An entry type this version does not model; kept verbatim.
     Other(OtherEntry),
 }
@@ -151,6 +156,8 @@ impl Entry {
             Entry::LongAnimationFrame(_) => "long-animation-frame",
             Entry::Resource(_) => "resource",
             Entry::LongTask(_) => "longtask",
+            Entry::SoftNavigation(_) => "soft-navigation",
+            Entry::InteractionContentfulPaint(_) => "interaction-contentful-paint",
             Entry::Other(o) => &o.entry_type,
         }
     }
@@ -276,6 +283,52 @@ pub struct LargestContentfulPaint {
     /// Added by the agent: the element's selector, `null` when `element` was `null`.
     #[serde(default)]
     pub selector: Option<String>,
+}
+
+/// `PerformanceSoftNavigation` (WICG Soft Navigations). Times are ms from time origin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SoftNavigation {
+    /// The URL navigated to.
+    pub name: String,
+    /// When the interaction that caused it started.
+    pub start_time: f64,
+    /// Until the first contentful paint it caused.
+    #[serde(default)]
+    pub duration: f64,
+    /// The browser's id of this navigation (entries it caused carry the same one).
+    #[serde(default)]
+    pub navigation_id: u64,
+    /// The interaction that caused it.
+    #[serde(default)]
+    pub interaction_id: u64,
+    /// When its first contentful paint was painted; 0 where the browser lacks it.
+    #[serde(default)]
+    pub paint_time: f64,
+    /// When that paint was presented; 0 where the browser lacks it.
+    #[serde(default)]
+    pub presentation_time: f64,
+    /// `push`, `replace` or `traverse`.
+    #[serde(default)]
+    pub navigation_type: String,
+    /// Added by the agent: the page's interaction count when it saw this entry.
+    #[serde(default)]
+    pub interaction_count: Option<f64>,
+}
+
+/// `InteractionContentfulPaint` (WICG Soft Navigations): the largest paint an interaction
+/// caused so far, as a nested largest-contentful-paint entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InteractionContentfulPaint {
+    /// When the interaction started.
+    pub start_time: f64,
+    /// The interaction that caused the paint.
+    #[serde(default)]
+    pub interaction_id: u64,
+    /// The paint; the agent adds its `selector`.
+    #[serde(default)]
+    pub largest_contentful_paint: Option<LargestContentfulPaint>,
 }
 
 /// `LayoutShift` (Layout Instability spec).
@@ -746,6 +799,10 @@ fn parse_record(index: usize, raw: &RawValue) -> Result<Record, LogError> {
                 }
                 "resource" => Entry::Resource(Box::new(from_str(text, Some(index))?)),
                 "longtask" => Entry::LongTask(from_str(text, Some(index))?),
+                "soft-navigation" => Entry::SoftNavigation(Box::new(from_str(text, Some(index))?)),
+                "interaction-contentful-paint" => {
+                    Entry::InteractionContentfulPaint(Box::new(from_str(text, Some(index))?))
+                }
                 other => Entry::Other(OtherEntry {
                     entry_type: other.to_owned(),
                     raw: raw.to_owned(),

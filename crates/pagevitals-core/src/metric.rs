@@ -49,6 +49,9 @@ pub enum NavigationType {
     Prerender,
     /// A discarded tab reloaded.
     Restore,
+    /// A same-document navigation a user interaction caused (web-vitals v6
+    /// `reportSoftNavs`; Chromium 151+).
+    SoftNavigation,
 }
 
 /// One metric value with its rating and attribution.

@@ -20,6 +20,7 @@ use crate::long_tasks::{self, LongTasks};
 use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
 use crate::resources::{self, Resources};
+use crate::soft_navigations::{self, RouteMetrics, RoutePage};
 use crate::ttfb::{self, TtfbAttribution};
 use crate::verdict::{self, Verdict};
 
@@ -41,6 +42,7 @@ pub const ENTRY_TYPES_OF_INTEREST: &[&str] = &[
     "long-animation-frame",
     "resource",
     "soft-navigation",
+    "interaction-contentful-paint",
     "visibility-state",
 ];
 
@@ -74,6 +76,46 @@ pub struct Report {
     /// What the page view loaded; absent where `resource` is unsupported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+    /// One report per soft navigation (single-page-app route change), in order; empty where
+    /// `soft-navigation` is unsupported or none happened. `metrics` above keep spanning the
+    /// whole page view.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub soft_navigations: Vec<SoftNavigationReport>,
+}
+
+/// What PageVitals measured for one route of a single-page app: the metrics web-vitals v6
+/// reports with `reportSoftNavs` (navigation type `soft-navigation`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SoftNavigationReport {
+    /// Which route.
+    pub page: RoutePage,
+    /// The route's metrics.
+    pub metrics: Metrics,
+    /// The worst of the route's Core Web Vitals so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+}
+
+impl From<RouteMetrics> for SoftNavigationReport {
+    fn from(route: RouteMetrics) -> Self {
+        let metrics = Metrics {
+            fcp: route.fcp,
+            ttfb: route.ttfb,
+            lcp: route.lcp,
+            cls: route.cls,
+            inp: route.inp,
+        };
+        SoftNavigationReport {
+            page: route.page,
+            verdict: verdict::verdict(
+                metrics.lcp.as_ref(),
+                metrics.inp.as_ref(),
+                metrics.cls.as_ref(),
+            ),
+            metrics,
+        }
+    }
 }
 
 /// The page view a report describes.
@@ -155,6 +197,10 @@ pub fn analyze(log: &EntryLog) -> Report {
         long_tasks: long_tasks::long_tasks(log, &view),
         long_animation_frames: long_animation_frames::long_animation_frames(log, &view),
         resources: resources::resources(log, &view),
+        soft_navigations: soft_navigations::routes(log, &view)
+            .into_iter()
+            .map(SoftNavigationReport::from)
+            .collect(),
     }
 }
 

@@ -14,7 +14,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
 };
 
 /// TTFB split into the phases of the document request. They add up to TTFB.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TtfbAttribution {
     /// Until the request could start (redirects, unload of the previous page).
