@@ -6,6 +6,8 @@
 // storage.session layout:
 //   tab:<tabId>                 -> { current: navigationId, views: [navigationId, ...] }
 //   view:<tabId>:<navigationId> -> { log, report, error }
+// A soft navigation (single-page-app route change, Chromium) starts a new report inside its
+// page view's: report.softNavigations[i], with its own page, metrics and verdict.
 import init, { analyze } from './engine/pagevitals_engine.js';
 import { api } from './compat.js';
 import { BADGE_COLORS, badgeText } from './badge.js';
@@ -84,7 +86,17 @@ async function ingest(tabId, json) {
     [tabKey(tabId)]: { current: navigationId, views },
   });
   if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
-  await showBadge(tabId, outcome.report?.verdict);
+  await showBadge(tabId, currentVerdict(outcome.report));
+}
+
+/**
+ * The verdict of what the user is looking at: in a single-page app after a soft navigation,
+ * the latest route's (each soft navigation starts a report of its own, kept in the page
+ * view's report under `softNavigations`); otherwise the page view's.
+ */
+function currentVerdict(report) {
+  const route = report?.softNavigations?.at(-1);
+  return route ? route.verdict : report?.verdict;
 }
 
 /** Shows the verdict (the worst Core Web Vital so far) on the tab's toolbar button. */

@@ -51,3 +51,34 @@ export async function oracleMetrics(page, names, { timeoutMs = 15_000 } = {}) {
     { timeoutMs, onTimeout: () => new Error(`web-vitals reported only ${Object.keys(got)} within ${timeoutMs} ms`) },
   );
 }
+
+// The oracle for single-page-app routes: web-vitals v6 with `reportSoftNavs: true` (v5 has no
+// soft-navigation support), installed under the alias `web-vitals-soft-navs`. Every metric it
+// reports is kept under its route: `navigationURL` plus `navigationId` for a soft navigation,
+// `page` for the page view itself.
+const softNavsPkg = join(ROOT, 'node_modules/web-vitals-soft-navs');
+const softNavsIife = readFileSync(join(softNavsPkg, 'dist/web-vitals.attribution.iife.js'), 'utf8');
+export const SOFT_NAVS_WEB_VITALS_VERSION = JSON.parse(readFileSync(join(softNavsPkg, 'package.json'), 'utf8')).version;
+
+export const softNavsOracleInitScript = `${softNavsIife}
+;(() => {
+  const plain = (value) => JSON.parse(JSON.stringify(value, (key, v) =>
+    (typeof Node !== 'undefined' && v instanceof Node) || /Entr(y|ies)$/.test(key) ? undefined : v));
+  // Keyed by the document's own path: the page navigated to next runs this script too.
+  const storageKey = '__webVitalsRoutes:' + location.pathname + location.search;
+  const routes = (window.__webVitalsRoutes = {});
+  const keep = (m) => {
+    const key = m.navigationType === 'soft-navigation' ? m.navigationURL + '#' + m.navigationId : 'page';
+    (routes[key] ??= {})[m.name] = {
+      value: m.value, rating: m.rating, navigationType: m.navigationType,
+      navigationStartTime: m.navigationStartTime, attribution: plain(m.attribution),
+    };
+    sessionStorage.setItem(storageKey, JSON.stringify(routes));
+  };
+  for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on](keep, { reportSoftNavs: true });
+})();`;
+
+/** The soft-navigation oracle's metrics per route for the document at `path`, read after it was left. */
+export async function softNavsOracleRoutes(page, path) {
+  return page.evaluate((k) => JSON.parse(sessionStorage.getItem(k) || '{}'), `__webVitalsRoutes:${path}`);
+}

@@ -121,6 +121,20 @@ struct FrameGroup {
     render_time: f64,
     /// The latest `processingEnd` of the group's entries.
     processing_end: f64,
+    /// The earliest `processingStart` of the group's entries.
+    processing_start: f64,
+}
+
+/// Where INP's attribution starts processing. web-vitals changed it in v6; the page view's
+/// INP follows v5 (the rest of this module), a soft navigation's route follows v6, the only
+/// version that reports routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProcessingStart {
+    /// v5: the interaction's first entry's `processingStart`.
+    FirstEntry,
+    /// v6: the earliest `processingStart` of any entry presented in the same frame, but not
+    /// before the interaction started (<https://github.com/GoogleChrome/web-vitals/blob/v6.2.3/src/attribution/onINP.ts>).
+    FrameGroup,
 }
 
 /// The interaction INP reports, following onINP.ts: replaced only by a candidate of a
@@ -156,6 +170,15 @@ fn ids_up_to<'a>(
 
 /// INP for the page view, or `None` when web-vitals would report none.
 pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>> {
+    inp_with(log, view, ProcessingStart::FirstEntry)
+}
+
+/// INP with attribution from `processing_start`'s rule.
+pub(crate) fn inp_with(
+    log: &EntryLog,
+    view: &PageView<'_>,
+    processing_start: ProcessingStart,
+) -> Option<Metric<InpAttribution>> {
     if !view.activated || !view.supports(ENTRY_TYPE) {
         return None;
     }
@@ -241,7 +264,7 @@ pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>
         MetricName::INP,
         &THRESHOLDS,
         value,
-        attribute(interaction, first, group, &loafs, view),
+        attribute(interaction, first, group, &loafs, view, processing_start),
     ))
 }
 
@@ -255,12 +278,14 @@ fn group_by_render_time(groups: &mut Vec<FrameGroup>, entry: &EventTiming) -> us
     match same_frame.and_then(|i| groups.get_mut(i).map(|g| (i, g))) {
         Some((i, group)) => {
             group.processing_end = group.processing_end.max(entry.processing_end);
+            group.processing_start = group.processing_start.min(entry.processing_start);
             i
         }
         None => {
             groups.push(FrameGroup {
                 render_time,
                 processing_end: entry.processing_end,
+                processing_start: entry.processing_start,
             });
             groups.len() - 1
         }
@@ -295,8 +320,13 @@ fn attribute(
     group: Option<FrameGroup>,
     loafs: &[&LongAnimationFrame],
     view: &PageView<'_>,
+    rule: ProcessingStart,
 ) -> InpAttribution {
-    let processing_start = first.processing_start;
+    let processing_start = match (rule, group) {
+        // "Clamp so `inputDelay` is never negative."
+        (ProcessingStart::FrameGroup, Some(g)) => g.processing_start.max(first.start_time),
+        _ => first.processing_start,
+    };
     // "clamp `nextPaintTime` so it doesn't appear to occur before processing starts"
     let next_paint_time = (first.start_time + first.duration).max(processing_start);
     // "clamp `processingEnd` to `nextPaintTime`, so processing is never reported as taking

@@ -361,10 +361,8 @@ fn route_inp(
     }
     let start = starts.get(k)?;
     let next = starts.get(k + 1);
-    let (from, to) = (
-        start.entry.start_time,
-        next.map_or(f64::INFINITY, |n| n.entry.start_time),
-    );
+    let from = start.entry.start_time;
+    let frames_to = next.map_or(f64::INFINITY, Start::detected);
     let mine = |interaction: u64| {
         owners
             .iter()
@@ -376,11 +374,15 @@ fn route_inp(
         .filter(|r| match r {
             Record::Entry(Entry::Navigation(_)) => true,
             Record::Entry(Entry::Event(e)) => match e.interaction_id() {
-                0 => e.start_time >= from && e.start_time < to,
+                // Entries without an interaction only matter for grouping by frame (input
+                // delay): keep those up to the next route's presentation, like the frames.
+                0 => e.start_time >= from && e.start_time < frames_to,
                 interaction => mine(interaction),
             },
+            // The interaction that caused the next route is this route's, and its frames
+            // last until the next route is presented.
             Record::Entry(Entry::LongAnimationFrame(l)) => {
-                l.start_time + l.duration >= from && l.start_time < to
+                l.start_time + l.duration >= from && l.start_time < frames_to
             }
             _ => false,
         })
@@ -403,7 +405,7 @@ fn route_inp(
     let mut sub_view = PageView::new(&sub);
     sub_view.navigation_type = NavigationType::SoftNavigation;
     sub_view.navigation_id = id;
-    inp::inp(&sub, &sub_view)
+    inp::inp_with(&sub, &sub_view, inp::ProcessingStart::FrameGroup)
 }
 
 #[cfg(test)]
