@@ -4,12 +4,15 @@ import { join } from 'node:path';
 
 import { launchers, ROOT } from './browsers.mjs';
 import { serve } from './server.mjs';
-import { WEB_VITALS_VERSION } from '../../tests/support/oracle.mjs';
+import { SOFT_NAVS_WEB_VITALS_VERSION, WEB_VITALS_VERSION } from '../../tests/support/oracle.mjs';
 import { runScenario, scenarios } from '../../tests/support/scenarios.mjs';
+import { runSoftNavigation } from '../../tests/support/soft-navigation.mjs';
 
+const SOFT_NAVIGATION = 'soft-navigation';
 const only = process.argv.slice(2);
 const chosen = scenarios.filter((s) => only.length === 0 || only.includes(s.name));
-if (chosen.length === 0) throw new Error(`no scenario named ${only.join(', ')}`);
+const softNavigation = only.length === 0 || only.includes(SOFT_NAVIGATION);
+if (chosen.length === 0 && !softNavigation) throw new Error(`no scenario named ${only.join(', ')}`);
 
 const server = await serve(join(ROOT, 'tests/sites/fixtures'));
 try {
@@ -24,6 +27,22 @@ try {
           browser: `${session.name} ${session.version}`,
           webVitals: WEB_VITALS_VERSION,
           oracle,
+          log: state.log,
+        };
+        writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
+        console.log(`recorded ${file}`);
+        await page.close();
+      }
+      if (softNavigation && browser === 'chromium') {
+        // Routes are compared with web-vitals v6 (the only version that reports them); the
+        // page view's own metrics are covered by the scenarios above.
+        const { page, routes, state } = await runSoftNavigation(session, server.url, 'record');
+        const file = join(ROOT, 'tests/data', `${SOFT_NAVIGATION}.${browser}.json`);
+        const record = {
+          scenario: SOFT_NAVIGATION,
+          browser: `${session.name} ${session.version}`,
+          webVitals: SOFT_NAVS_WEB_VITALS_VERSION,
+          routes,
           log: state.log,
         };
         writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
