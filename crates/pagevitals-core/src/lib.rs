@@ -12,8 +12,9 @@
 //! hidden time) -> shared metric math ([`rating`], [`session_window`], [`interactions`]) ->
 //! metric modules ([`fcp`], [`ttfb`], [`lcp`], [`cls`], [`inp`], each with its attribution)
 //! and summaries beyond web-vitals ([`long_tasks`] with Lighthouse's Total Blocking Time,
-//! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing) -> [`report`]
-//! (the versioned wire format). Bad input is reported as data
+//! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing) ->
+//! recommendations ([`rules`], one module per rule, ranked by saving) -> [`report`] (the
+//! versioned wire format). Bad input is reported as data
 //! ([`log::LogError`]); nothing here panics on input.
 //!
 //! The metrics follow web-vitals v5 (its attribution build), whose rules depend on live
@@ -32,6 +33,7 @@ pub mod page;
 pub mod rating;
 pub mod report;
 pub mod resources;
+pub mod rules;
 pub mod server_timing;
 pub mod session_window;
 #[cfg(test)]
