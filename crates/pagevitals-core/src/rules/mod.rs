@@ -393,3 +393,49 @@ mod tests {
         assert_eq!(f(None, Some(209_715.2)).severity, Severity::High);
     }
 }
+
+#[cfg(test)]
+mod recorded {
+    //! The rules on every log recorded from real Chromium and Firefox (`tests/data`).
+
+    use super::*;
+
+    #[test]
+    fn recorded_logs_give_ranked_serialisable_findings() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let recording: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let log = crate::log::parse_log(&recording["log"].to_string()).unwrap();
+            let report = crate::report::analyze(&log);
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let ranks: Vec<f64> = report
+                .recommendations
+                .iter()
+                .map(Finding::rank_ms)
+                .collect();
+            assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "{name}: not ranked");
+            let json = serde_json::to_value(&report.recommendations).unwrap();
+            let ids: Vec<&str> = report
+                .recommendations
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect();
+            assert!(json.is_array(), "{name}");
+            // The recording server sends hero.png with max-age=3600: a short lifetime.
+            if log.records.iter().any(|r| {
+                matches!(r, crate::log::Record::Response(resp)
+                    if resp.url.contains("hero.png") && !resp.from_cache
+                        && resp.header("cache-control") == Some("max-age=3600"))
+            }) {
+                assert!(ids.contains(&cache_ttl::ID), "{name}: {ids:?}");
+            }
+        }
+    }
+}
