@@ -13,8 +13,8 @@
 //! metric modules ([`fcp`], [`ttfb`], [`lcp`], [`cls`], [`inp`], each with its attribution)
 //! and summaries beyond web-vitals ([`long_tasks`] with Lighthouse's Total Blocking Time,
 //! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing, per-route
-//! metrics for [`soft_navigations`]) -> [`report`]
-//! (the versioned wire format). Bad input is reported as data
+//! metrics for [`soft_navigations`]) -> recommendations ([`rules`], one module per rule,
+//! ranked by saving) -> [`report`] (the versioned wire format). Bad input is reported as data
 //! ([`log::LogError`]); nothing here panics on input.
 //!
 //! The metrics follow web-vitals v5 (its attribution build), whose rules depend on live
@@ -33,6 +33,7 @@ pub mod page;
 pub mod rating;
 pub mod report;
 pub mod resources;
+pub mod rules;
 pub mod server_timing;
 pub mod session_window;
 pub mod soft_navigations;

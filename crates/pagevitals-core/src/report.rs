@@ -5,6 +5,8 @@
 //! The summaries beyond web-vitals (`longTasks`, `longAnimationFrames`, `resources`) were
 //! added to version 1 as optional sections: a reader of the earlier version-1 shape ignores
 //! them, and each is absent where the browser lacks its entry type, so the version stays 1.
+//! `recommendations` was added the same way: a reader of the earlier shape ignores it, and a
+//! report written before it reads back with an empty list.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +22,7 @@ use crate::long_tasks::{self, LongTasks};
 use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
 use crate::resources::{self, Resources};
+use crate::rules::{self, Finding};
 use crate::soft_navigations::{self, RouteMetrics, RoutePage};
 use crate::ttfb::{self, TtfbAttribution};
 use crate::verdict::{self, Verdict};
@@ -76,6 +79,10 @@ pub struct Report {
     /// What the page view loaded; absent where `resource` is unsupported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+    /// What to fix, ranked by estimated saving, largest first ([`crate::rules`]); empty when
+    /// nothing was found.
+    #[serde(default)]
+    pub recommendations: Vec<Finding>,
     /// One report per soft navigation (single-page-app route change), in order; empty where
     /// `soft-navigation` is unsupported or none happened. `metrics` above keep spanning the
     /// whole page view.
@@ -177,7 +184,7 @@ pub fn analyze(log: &EntryLog) -> Report {
         cls: cls::cls(log, &view),
         inp: inp::inp(log, &view),
     };
-    Report {
+    let mut report = Report {
         schema: SCHEMA.to_owned(),
         version: VERSION,
         page: ReportPage {
@@ -197,11 +204,15 @@ pub fn analyze(log: &EntryLog) -> Report {
         long_tasks: long_tasks::long_tasks(log, &view),
         long_animation_frames: long_animation_frames::long_animation_frames(log, &view),
         resources: resources::resources(log, &view),
+        recommendations: Vec::new(),
         soft_navigations: soft_navigations::routes(log, &view)
             .into_iter()
             .map(SoftNavigationReport::from)
             .collect(),
-    }
+    };
+    // Rules read the finished metrics and summaries.
+    report.recommendations = rules::recommend(log, &report);
+    report
 }
 
 #[cfg(test)]

@@ -235,23 +235,41 @@ pub struct Resources {
     pub timing_hidden: Vec<String>,
 }
 
-/// One request, read from its entry and its response record.
-struct Request<'a> {
-    url: &'a str,
-    resource_type: ResourceType,
-    domain: String,
-    first_party: bool,
-    transfer_size: f64,
-    encoded_body_size: f64,
-    decoded_body_size: f64,
-    cache_hit: bool,
-    render_blocking: Option<bool>,
-    server_timing: Option<RequestServerTiming>,
-    timing_hidden: bool,
+/// One request, read from its entry and its response record. The summary is built from
+/// these; the recommendation rules ([`crate::rules`]) read them too, so that both agree on
+/// type, party, cache hits and the response-record join.
+pub(crate) struct Request<'a> {
+    /// The entry it was read from.
+    pub(crate) source: Source<'a>,
+    /// The response record joined to it, if any.
+    pub(crate) response: Option<&'a Response>,
+    pub(crate) url: &'a str,
+    pub(crate) resource_type: ResourceType,
+    pub(crate) domain: String,
+    pub(crate) first_party: bool,
+    pub(crate) transfer_size: f64,
+    pub(crate) encoded_body_size: f64,
+    pub(crate) decoded_body_size: f64,
+    /// The MIME type: the entry's `contentType`, else the response's `Content-Type`.
+    pub(crate) content_type: &'a str,
+    pub(crate) cache_hit: bool,
+    pub(crate) render_blocking: Option<bool>,
+    pub(crate) server_timing: Option<RequestServerTiming>,
+    pub(crate) timing_hidden: bool,
+}
+
+/// The entry a [`Request`] was read from.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// The navigation entry: the document.
+    Document(&'a NavigationTiming),
+    /// A `resource` entry.
+    Resource(&'a ResourceTiming),
 }
 
 /// The fields a request is read from: a `resource` entry, or the `navigation` entry.
 struct Timing<'a> {
+    source: Source<'a>,
     url: &'a str,
     initiator_type: &'a str,
     content_type: &'a str,
@@ -266,6 +284,7 @@ struct Timing<'a> {
 impl<'a> From<&'a ResourceTiming> for Timing<'a> {
     fn from(r: &'a ResourceTiming) -> Self {
         Timing {
+            source: Source::Resource(r),
             url: &r.name,
             initiator_type: &r.initiator_type,
             content_type: &r.content_type,
@@ -282,6 +301,7 @@ impl<'a> From<&'a ResourceTiming> for Timing<'a> {
 impl<'a> From<&'a NavigationTiming> for Timing<'a> {
     fn from(n: &'a NavigationTiming) -> Self {
         Timing {
+            source: Source::Document(n),
             url: &n.name,
             initiator_type: "navigation",
             content_type: &n.content_type,
@@ -297,6 +317,17 @@ impl<'a> From<&'a NavigationTiming> for Timing<'a> {
 
 /// The resource summary, or `None` where `resource` entries are unsupported.
 pub fn resources(log: &EntryLog, view: &PageView<'_>) -> Option<Resources> {
+    let (requests, render_blocking_status) = requests(log, view)?;
+    Some(summarise(&requests, render_blocking_status))
+}
+
+/// Every request of the page view (the document first, then `resource` entries in log
+/// order) joined with its response record, and whether `renderBlockingStatus` is known;
+/// `None` where `resource` entries are unsupported.
+pub(crate) fn requests<'a>(
+    log: &'a EntryLog,
+    view: &PageView<'_>,
+) -> Option<(Vec<Request<'a>>, Availability)> {
     if !view.supports(ENTRY_TYPE) {
         return None;
     }
@@ -304,7 +335,7 @@ pub fn resources(log: &EntryLog, view: &PageView<'_>) -> Option<Resources> {
         Record::Entry(Entry::Navigation(n)) => Some(Timing::from(n.as_ref())),
         _ => None,
     });
-    let timings: Vec<Timing<'_>> = document
+    let timings: Vec<Timing<'a>> = document
         .into_iter()
         .chain(log.records.iter().filter_map(|r| match r {
             Record::Entry(Entry::Resource(r)) if r.start_time < view.restore_time => {
@@ -327,14 +358,14 @@ pub fn resources(log: &EntryLog, view: &PageView<'_>) -> Option<Resources> {
         })
         .collect();
     let page = Page::new(&log.page.url);
-    let requests: Vec<Request<'_>> = timings
+    let requests: Vec<Request<'a>> = timings
         .iter()
         .map(|t| {
             let response = take_response(&mut responses, t.url);
             request(t, response, &page, render_blocking_status)
         })
         .collect();
-    Some(summarise(&requests, render_blocking_status))
+    Some((requests, render_blocking_status))
 }
 
 fn summarise(requests: &[Request<'_>], render_blocking_status: Availability) -> Resources {
@@ -413,7 +444,7 @@ fn take_response<'a>(responses: &mut [Option<&'a Response>], url: &str) -> Optio
 
 fn request<'a>(
     t: &Timing<'a>,
-    response: Option<&Response>,
+    response: Option<&'a Response>,
     page: &Page,
     render_blocking_status: Availability,
 ) -> Request<'a> {
@@ -445,6 +476,9 @@ fn request<'a>(
     };
     let cross_origin = host.is_some() && origin(t.url) != page.origin;
     Request {
+        source: t.source,
+        response,
+        content_type,
         url: t.url,
         resource_type: classify(
             t.initiator_type,
