@@ -39,7 +39,7 @@ build_if_stale() {
   # What the wasm build and dist/ are made from (not the bench crate, nor fuzz artifacts).
   local inputs=(crates/pagevitals-agent crates/pagevitals-core/src crates/pagevitals-core/Cargo.toml
     crates/pagevitals-engine/src crates/pagevitals-engine/Cargo.toml extension manifest.json
-    Cargo.toml Cargo.lock package-lock.json scripts/build scripts/lib/sizes.mjs)
+    headless/agent-entry.js Cargo.toml Cargo.lock package-lock.json scripts/build scripts/lib/sizes.mjs)
   if [ -f "$stamp" ] && [ -z "$(cd "$ROOT" && find "${inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi

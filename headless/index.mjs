@@ -1,0 +1,214 @@
+// PageVitals for Playwright: field-style Core Web Vitals from real browser runs, and budget
+// assertions, in CI. Two ways to measure:
+//
+// - inject mode (any Playwright browser, no extension): `attach(context)` adds the agent as an
+//   init script, receives its batches through a binding, records response headers from
+//   Playwright's response events (the same whitelist the extension keeps), and builds reports
+//   with the same engine (pagevitals-core compiled to wasm) in Node.
+// - extension mode (Chromium): `launchWithExtension()` starts a persistent context with the
+//   built extension loaded; `extensionReport(context, url)` reads the report its background
+//   built.
+//
+// Interactions for INP come from the test's own Playwright steps. Metrics become final when
+// the page is hidden (web-vitals semantics): `finish(page)` leaves the page for about:blank
+// and returns the final report. Requires `scripts/build` to have produced dist/.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { initSync, analyze } from '../dist/headless/pagevitals_engine.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist');
+
+/** The response headers kept (as the extension keeps them); no other header value is stored. */
+export const KEPT_HEADERS = Object.freeze([
+  'cache-control', 'expires', 'etag', 'last-modified', 'age', 'vary', 'content-encoding',
+  'content-length', 'content-type', 'server-timing', 'timing-allow-origin',
+]);
+
+let engineReady = false;
+function engine() {
+  if (!engineReady) {
+    initSync({ module: readFileSync(join(DIST, 'headless/pagevitals_engine_bg.wasm')) });
+    engineReady = true;
+  }
+}
+
+/**
+ * Builds the report for an entry log (the `pagevitals-entry-log` JSON the agent writes).
+ * Returns the report; throws an Error naming the record and field when the log is malformed.
+ */
+export function analyzeLog(log) {
+  engine();
+  const outcome = JSON.parse(analyze(typeof log === 'string' ? log : JSON.stringify(log)));
+  if (outcome.error) {
+    const { record, path, message } = outcome.error;
+    throw new Error(`PageVitals: bad entry log${record === null ? '' : ` record ${record}`} at ${path}: ${message}`);
+  }
+  return outcome.report;
+}
+
+/** The agent as an init script (its wasm2js form, one classic script). */
+export function agentScript() {
+  const file = join(DIST, 'headless/agent.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run scripts/build`);
+  return readFileSync(file, 'utf8');
+}
+
+/** One page view's log, built from the agent's batches as the extension's background builds it. */
+class View {
+  constructor(batch, responses) {
+    this.log = { ...batch, records: [...responses] };
+  }
+
+  add(batch) {
+    this.log.page = batch.page;
+    this.log.now = Math.max(this.log.now ?? 0, batch.now ?? 0);
+    if (batch.interactionCount !== undefined) this.log.interactionCount = batch.interactionCount;
+    this.log.records.push(...batch.records);
+  }
+}
+
+/**
+ * Measures every page of a Playwright BrowserContext without the extension. Call before the
+ * pages navigate. Returns a session whose `report(page)` and `finish(page)` give reports.
+ */
+export async function attach(context) {
+  const pages = new WeakMap(); // page -> { views: Map(navigationId -> View), current, pending }
+  const state = (page) => {
+    let s = pages.get(page);
+    if (!s) {
+      s = { views: new Map(), current: null, pending: [] };
+      pages.set(page, s);
+    }
+    return s;
+  };
+  await context.exposeBinding('__pagevitalsSink', ({ page }, json) => {
+    if (!page) return;
+    const batch = JSON.parse(json);
+    const s = state(page);
+    const id = batch.page?.navigationId;
+    if (typeof id !== 'string' || !Array.isArray(batch.records)) return;
+    let view = s.views.get(id);
+    if (!view) {
+      view = new View(batch, s.pending.splice(0));
+      s.views.set(id, view);
+    }
+    view.add(batch);
+    s.current = id;
+  });
+  await context.addInitScript({ content: agentScript() });
+  context.on('response', async (response) => {
+    const frame = response.frame();
+    const page = frame?.page();
+    if (!page || frame !== page.mainFrame()) return;
+    const record = await responseRecord(response);
+    const s = state(page);
+    // A document response starts a new page view, whose agent has not reported yet.
+    if (response.request().isNavigationRequest()) s.pending = [record];
+    else if (s.current && s.pending.length === 0) s.views.get(s.current)?.log.records.push(record);
+    else s.pending.push(record);
+  });
+
+  const latest = (page) => {
+    const s = pages.get(page);
+    return s?.current ? s.views.get(s.current) : undefined;
+  };
+  return {
+    /** The current page view's report so far, or null before the agent has reported. */
+    report(page) {
+      const view = latest(page);
+      return view ? analyzeLog(view.log) : null;
+    },
+    /** Every page view this page has had, oldest first: `[{ log, report }]`. */
+    views(page) {
+      const s = pages.get(page);
+      return s ? [...s.views.values()].map((v) => ({ log: v.log, report: analyzeLog(v.log) })) : [];
+    },
+    /**
+     * Waits until the agent has reported a paint, leaves the page (for `leaveTo`, default
+     * about:blank) so that LCP, CLS and INP are final, and returns the report of the page
+     * view that was left.
+     */
+    async finish(page, { timeoutMs = 15_000, leaveTo = 'about:blank' } = {}) {
+      await until(() => latest(page)?.log.records.some((r) => r.entryType === 'paint'), timeoutMs, 'no report from the agent');
+      const view = latest(page);
+      await page.goto(leaveTo);
+      const before = view.log.records.length;
+      // The agent flushes on pagehide; the binding call arrives a moment later.
+      await until(() => view.log.records.length > before, 2_000, null);
+      return analyzeLog(view.log);
+    },
+  };
+}
+
+/** Playwright's resource types in the vocabulary of webRequest, which the log's response records use. */
+const WEBREQUEST_TYPE = {
+  document: 'sub_frame', stylesheet: 'stylesheet', image: 'image', media: 'media', font: 'font',
+  script: 'script', xhr: 'xmlhttprequest', fetch: 'xmlhttprequest', websocket: 'websocket',
+  manifest: 'web_manifest', eventsource: 'other', texttrack: 'other', other: 'other',
+};
+
+async function responseRecord(response) {
+  let all = {};
+  try {
+    all = await response.allHeaders();
+  } catch {
+    // The page went away; keep the record without headers.
+  }
+  const headers = {};
+  for (const name of KEPT_HEADERS) if (all[name] !== undefined) headers[name] = all[name];
+  const request = response.request();
+  return {
+    response: {
+      url: response.url(),
+      status: response.status(),
+      // Playwright does not say whether a response came from the HTTP cache; the core also
+      // reads cache hits from the resource entries (transferSize, deliveryType).
+      fromCache: false,
+      type: request.isNavigationRequest() ? 'main_frame' : (WEBREQUEST_TYPE[request.resourceType()] ?? 'other'),
+      headers,
+    },
+  };
+}
+
+async function until(predicate, timeoutMs, failure) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (predicate()) return true;
+    if (Date.now() > deadline) {
+      if (failure) throw new Error(`PageVitals: ${failure} within ${timeoutMs} ms`);
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Launches Chromium (Playwright) with the PageVitals extension loaded, in a persistent
+ * context (extensions need one). `executablePath` defaults to Playwright's own Chromium.
+ */
+export async function launchWithExtension({ chromium, executablePath, headless = true, args = [] } = {}) {
+  const dir = join(DIST, 'chromium');
+  if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`${dir} is missing: run scripts/build`);
+  const pw = chromium ?? (await import('playwright-core')).chromium;
+  const profile = mkdtempSync(join(tmpdir(), 'pagevitals-'));
+  return pw.launchPersistentContext(profile, {
+    executablePath,
+    headless,
+    args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...args],
+    // Users have the back/forward cache on; Playwright turns it off by default.
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  });
+}
+
+/** The report the extension's background built for the latest page view of `url`. */
+export async function extensionReport(context, url) {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const all = await worker.evaluate(() => chrome.storage.session.get(null));
+  const views = Object.entries(all)
+    .filter(([key, v]) => key.startsWith('view:') && v.log?.page?.url === url && v.report)
+    .map(([, v]) => v);
+  return views.at(-1)?.report ?? null;
+}

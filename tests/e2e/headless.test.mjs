@@ -1,0 +1,54 @@
+// The headless module (headless/index.mjs) in inject mode: no extension, the agent as a
+// Playwright init script, the engine in Node. Its report equals web-vitals injected into the
+// same page load, as the extension's does, and the response headers it keeps are only the
+// whitelisted ones.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+import { attach } from '../../headless/index.mjs';
+import { ROOT } from '../../scripts/lib/browsers.mjs';
+import { serve } from '../../scripts/lib/server.mjs';
+import { oracleInitScript, oracleViews } from '../support/oracle.mjs';
+
+describe('headless inject mode in chromium (playwright, no extension)', () => {
+  let server;
+  let context;
+  let session;
+  before(async () => {
+    server = await serve(join(ROOT, 'tests/sites/fixtures'));
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pv-headless-')), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    session = await attach(context);
+    await context.addInitScript(oracleInitScript);
+  });
+  after(async () => {
+    await context?.close();
+    await server?.close();
+  });
+
+  test('the report equals web-vitals in the same page load, and only whitelisted headers are kept', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/headers.html`, { waitUntil: 'load' });
+    await page.click('body');
+    const report = await session.finish(page, { leaveTo: `${server.url}/next.html` });
+    const [oracle] = await oracleViews(page, '/headers.html');
+    for (const name of ['FCP', 'TTFB', 'LCP', 'CLS']) {
+      assert.ok(oracle[name], `web-vitals reported ${name}`);
+      assert.equal(report.metrics[name]?.value, oracle[name].value, `${name} value`);
+      assert.deepEqual(report.metrics[name].attribution, oracle[name].attribution, `${name} attribution`);
+    }
+    const [view] = session.views(page);
+    const stored = JSON.stringify(view.log);
+    assert.ok(!stored.includes('hunter2'), 'no cookie or private header value kept');
+    assert.ok(stored.includes('product query'), 'the Server-Timing header is kept');
+    assert.ok(report.resources.serverTiming.length > 0, 'Server-Timing reaches the report');
+    await page.close();
+  });
+});
