@@ -347,7 +347,15 @@ fn erf(x: f64) -> f64 {
     const A4: f64 = -1.453_152_027;
     const A5: f64 = 1.061_405_429;
     const P: f64 = 0.327_591_1;
-    let sign = x.signum();
+    // JavaScript's Math.sign: 0 at 0 (Rust's signum gives 1), so erf(0) is exactly 0 and the
+    // median scores exactly 0.5.
+    let sign = if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    };
     let x = x.abs();
     let t = 1.0 / (1.0 + P * x);
     let y = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
