@@ -4,7 +4,7 @@
 //! This crate is the functional core of the product. It knows nothing of the browser: no
 //! wasm-bindgen, web-sys or js-sys, and no I/O. The in-page agent records what the browser
 //! says into an [`log::EntryLog`]; everything that interprets those records (metric semantics,
-//! ratings, and later budgets, scores and recommendations) lives here so that it can be
+//! ratings, budgets, scores and later recommendations) lives here so that it can be
 //! tested natively from recorded data and run unchanged in the extension's background, in
 //! Node and in the command-line tool.
 //!
@@ -14,12 +14,16 @@
 //! and summaries beyond web-vitals ([`long_tasks`] with Lighthouse's Total Blocking Time,
 //! [`long_animation_frames`], [`resources`] with [`server_timing`] header parsing, per-route
 //! metrics for [`soft_navigations`]) -> recommendations ([`rules`], one module per rule,
-//! ranked by saving) -> [`report`] (the versioned wire format). Bad input is reported as data
-//! ([`log::LogError`]); nothing here panics on input.
+//! ranked by saving) -> [`report`] (the versioned wire format), and above the report, reading
+//! it: [`budget`] (Lighthouse `budget.json` and PageVitals' extended budgets, checked against
+//! reports) and [`score`] (the estimated Lighthouse performance score and the Core Web Vitals
+//! verdict). Bad input is reported as data ([`log::LogError`], [`budget::BudgetError`]);
+//! nothing here panics on input.
 //!
 //! The metrics follow web-vitals v5 (its attribution build), whose rules depend on live
 //! browser state; each metric module says how that state is read from the log instead.
 
+pub mod budget;
 pub mod cls;
 pub mod fcp;
 pub mod inp;
@@ -34,6 +38,7 @@ pub mod rating;
 pub mod report;
 pub mod resources;
 pub mod rules;
+pub mod score;
 pub mod server_timing;
 pub mod session_window;
 pub mod soft_navigations;
@@ -42,5 +47,6 @@ mod testing;
 pub mod ttfb;
 pub mod verdict;
 
+pub use budget::{BudgetError, BudgetFile, default_budget, evaluate, parse_budget};
 pub use log::{EntryLog, LogError, parse_log};
 pub use report::{Report, analyze};

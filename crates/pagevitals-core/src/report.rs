@@ -494,6 +494,24 @@ mod tests {
     }
 
     #[test]
+    fn saved_reports_read_back_equal() {
+        // The command-line tool checks saved reports: every report must round-trip.
+        for (name, _, log) in recorded_logs() {
+            let report = analyze(&log);
+            let text = serde_json::to_string(&report).unwrap();
+            let back: Report =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(back, report, "{name}");
+            let rows = report.resources.as_ref().and_then(|r| r.requests.as_ref());
+            assert_eq!(
+                rows.map(Vec::len),
+                report.resources.as_ref().map(|r| r.total.requests),
+                "{name}: every request is listed"
+            );
+        }
+    }
+
+    #[test]
     fn recorded_slow_input_has_long_tasks_blocking_and_worst_scripts() {
         let logs = recorded_logs();
         let Some((_, _, log)) = logs.iter().find(|(n, _, _)| n == "input.chromium.json") else {

@@ -185,6 +185,12 @@ pub struct ResourceRow {
     /// Whether it blocked rendering; absent where the status is unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub render_blocking: Option<bool>,
+    /// The response's `Content-Encoding` (`br`, `gzip`, `zstd`, ...; lower-case), from the
+    /// background's response record; absent where no record was joined or it had no such
+    /// header (an identity-encoded response). Per-file budgets with a chosen compression
+    /// read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
 }
 
 /// Where a request's Server-Timing metrics were read.
@@ -228,6 +234,10 @@ pub struct Resources {
     /// The largest requests by `transferSize` (ties by URL, then log order), at most
     /// [`LARGEST`].
     pub largest: Vec<ResourceRow>,
+    /// Every request, in request order (the document first): what per-file budgets match
+    /// URL globs against. Absent in reports written before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Vec<ResourceRow>>,
     /// Server-Timing metrics of every request that had any, in request order.
     pub server_timing: Vec<RequestServerTiming>,
     /// Cross-origin requests whose response lacks a Timing-Allow-Origin for the page, so
@@ -254,6 +264,8 @@ pub(crate) struct Request<'a> {
     pub(crate) content_type: &'a str,
     pub(crate) cache_hit: bool,
     pub(crate) render_blocking: Option<bool>,
+    /// The response's `Content-Encoding`, where a response record was joined.
+    pub(crate) content_encoding: Option<String>,
     pub(crate) server_timing: Option<RequestServerTiming>,
     pub(crate) timing_hidden: bool,
 }
@@ -408,20 +420,8 @@ fn summarise(requests: &[Request<'_>], render_blocking_status: Availability) -> 
         first_party,
         third_party,
         by_domain,
-        largest: largest
-            .into_iter()
-            .map(|r| ResourceRow {
-                url: r.url.to_owned(),
-                resource_type: r.resource_type,
-                domain: r.domain.clone(),
-                first_party: r.first_party,
-                transfer_size: r.transfer_size,
-                encoded_body_size: r.encoded_body_size,
-                decoded_body_size: r.decoded_body_size,
-                cache_hit: r.cache_hit,
-                render_blocking: r.render_blocking,
-            })
-            .collect(),
+        largest: largest.into_iter().map(row).collect(),
+        requests: Some(requests.iter().map(row).collect()),
         server_timing: requests
             .iter()
             .filter_map(|r| r.server_timing.clone())
@@ -431,6 +431,21 @@ fn summarise(requests: &[Request<'_>], render_blocking_status: Availability) -> 
             .filter(|r| r.timing_hidden)
             .map(|r| r.url.to_owned())
             .collect(),
+    }
+}
+
+fn row(r: &Request<'_>) -> ResourceRow {
+    ResourceRow {
+        url: r.url.to_owned(),
+        resource_type: r.resource_type,
+        domain: r.domain.clone(),
+        first_party: r.first_party,
+        transfer_size: r.transfer_size,
+        encoded_body_size: r.encoded_body_size,
+        decoded_body_size: r.decoded_body_size,
+        cache_hit: r.cache_hit,
+        render_blocking: r.render_blocking,
+        content_encoding: r.content_encoding.clone(),
     }
 }
 
@@ -499,6 +514,9 @@ fn request<'a>(
         ),
         render_blocking: (render_blocking_status == Availability::Available)
             .then(|| t.render_blocking_status == RENDER_BLOCKING),
+        content_encoding: response
+            .and_then(|r| r.header("content-encoding"))
+            .map(|e| e.trim().to_ascii_lowercase()),
         server_timing,
         timing_hidden: cross_origin
             && response.is_some_and(|r| {
