@@ -6,9 +6,12 @@
 // storage.session layout:
 //   tab:<tabId>                 -> { current: navigationId, views: [navigationId, ...] }
 //   view:<tabId>:<navigationId> -> { log, report, error }
+// storage.local (kept across sessions, written by the options page):
+//   budget:<origin>             -> { name, text }: the budget checked for that origin's pages;
+//                                  without one, the built-in budget (every Core Web Vital good)
 // A soft navigation (single-page-app route change, Chromium) starts a new report inside its
 // page view's: report.softNavigations[i], with its own page, metrics and verdict.
-import init, { analyze } from './engine/pagevitals_engine.js';
+import init, { analyzeWithBudget } from './engine/pagevitals_engine.js';
 import { api } from './compat.js';
 import { BADGE_COLORS, badgeText } from './badge.js';
 
@@ -77,7 +80,8 @@ async function ingest(tabId, json) {
   if (batch.interactionCount !== undefined) log.interactionCount = batch.interactionCount;
   for (const record of batch.records) log.records.push(record);
   await engineReady;
-  const outcome = JSON.parse(analyze(JSON.stringify(log)));
+  const budget = await budgetFor(log.page.url);
+  const outcome = JSON.parse(analyzeWithBudget(JSON.stringify(log), budget.name, budget.text));
 
   const views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
   const dropped = views.splice(0, Math.max(0, views.length - MAX_VIEWS_PER_TAB));
@@ -97,6 +101,19 @@ async function ingest(tabId, json) {
 function currentVerdict(report) {
   const route = report?.softNavigations?.at(-1);
   return route ? route.verdict : report?.verdict;
+}
+
+/** The budget for a page's origin (options page), or the built-in one (empty text). */
+async function budgetFor(url) {
+  let origin;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return { name: 'built-in', text: '' };
+  }
+  const key = `budget:${origin}`;
+  const { [key]: stored } = await api.storage.local.get(key);
+  return stored?.text ? stored : { name: 'built-in', text: '' };
 }
 
 /** Shows the verdict (the worst Core Web Vital so far) on the tab's toolbar button. */

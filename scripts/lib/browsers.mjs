@@ -84,6 +84,10 @@ export async function launchChromium({ extension = true } = {}) {
       extensionPage ??= await openExtensionPage(context, `${base}/popup.html`);
       return extensionPage.evaluate(fn, arg);
     },
+    /** Opens one of the extension's pages (`options.html`, ...) in a new tab. */
+    async openExtension(path) {
+      return openExtensionPage(context, `${base}/${path}`);
+    },
     context,
     async close() {
       await context.close();
@@ -145,6 +149,16 @@ export async function launchFirefox({ extension = true } = {}) {
         );
       }
       return extensionPage.evaluate(fn, arg);
+    },
+    /** Opens one of the extension's pages (`options.html`, ...) in a new tab. */
+    async openExtension(path) {
+      const page = await browser.newPage();
+      // As above: no navigation events for moz-extension:// pages; poll for the page.
+      page.goto(`${base}/${path}`, { timeout: 0 }).catch(() => {});
+      await pollUntil(() =>
+        page.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete').catch(() => false),
+      );
+      return page;
     },
     browser,
     async close() {

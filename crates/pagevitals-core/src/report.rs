@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{BudgetError, BudgetFile, Evaluation};
 use crate::cls::{self, ClsAttribution};
 use crate::fcp::{self, FcpAttribution};
 use crate::inp::{self, InpAttribution};
@@ -23,6 +24,7 @@ use crate::metric::{Metric, NavigationType};
 use crate::page::PageView;
 use crate::resources::{self, Resources};
 use crate::rules::{self, Finding};
+use crate::score::{self, Scores};
 use crate::soft_navigations::{self, RouteMetrics, RoutePage};
 use crate::ttfb::{self, TtfbAttribution};
 use crate::verdict::{self, Verdict};
@@ -88,6 +90,32 @@ pub struct Report {
     /// whole page view.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub soft_navigations: Vec<SoftNavigationReport>,
+    /// The estimated Lighthouse performance score and the Core Web Vitals assessment
+    /// ([`crate::score`], which reads the rest of the report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Scores>,
+    /// The page view checked against a budget ([`crate::budget`]), when one was given:
+    /// [`check_budget`] fills it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budgets: Option<BudgetCheck>,
+}
+
+/// A report's budget check: the evaluation, or why the budget file could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BudgetCheck {
+    /// The budget was read and the page view checked against it.
+    Evaluation(Evaluation),
+    /// The budget file is malformed.
+    Error(BudgetError),
+}
+
+/// Checks `report` (one run) against a budget file and stores the evaluation in
+/// `report.budgets`.
+pub fn check_budget(report: &mut Report, file: &BudgetFile) {
+    report.budgets = None;
+    let evaluation = crate::budget::evaluate(file, std::slice::from_ref(report));
+    report.budgets = Some(BudgetCheck::Evaluation(evaluation));
 }
 
 /// What PageVitals measured for one route of a single-page app: the metrics web-vitals v6
@@ -205,13 +233,16 @@ pub fn analyze(log: &EntryLog) -> Report {
         long_animation_frames: long_animation_frames::long_animation_frames(log, &view),
         resources: resources::resources(log, &view),
         recommendations: Vec::new(),
+        score: None,
+        budgets: None,
         soft_navigations: soft_navigations::routes(log, &view)
             .into_iter()
             .map(SoftNavigationReport::from)
             .collect(),
     };
-    // Rules read the finished metrics and summaries.
+    // Rules and scores read the finished metrics and summaries.
     report.recommendations = rules::recommend(log, &report);
+    report.score = Some(score::scores(&report));
     report
 }
 

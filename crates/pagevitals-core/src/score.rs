@@ -407,6 +407,28 @@ pub fn field_verdict(report: &Report) -> FieldVerdict {
     }
 }
 
+/// What the report says about scores: the estimated Lighthouse performance score for both
+/// of Lighthouse's configurations, and the field-style Core Web Vitals assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scores {
+    /// With Lighthouse's mobile control points.
+    pub mobile: PerformanceScore,
+    /// With Lighthouse's desktop control points.
+    pub desktop: PerformanceScore,
+    /// Passed, failed or incomplete, from the LCP, INP and CLS ratings.
+    pub field: FieldVerdict,
+}
+
+/// The scores of a report.
+pub fn scores(report: &Report) -> Scores {
+    Scores {
+        mobile: performance_score(report, FormFactor::Mobile),
+        desktop: performance_score(report, FormFactor::Desktop),
+        field: field_verdict(report),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

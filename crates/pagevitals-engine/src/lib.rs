@@ -5,6 +5,7 @@
 //! log as JSON-compatible data, and one parse on the Rust side with typed errors is cheaper
 //! and stricter than walking JS objects field by field.
 
+use pagevitals_core::report::BudgetCheck;
 use pagevitals_core::{LogError, Report};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -26,8 +27,51 @@ pub fn analyze(log_json: &str) -> String {
 
 /// The same as [`analyze`], callable natively.
 pub fn analyze_json(log_json: &str) -> String {
+    analyze_with_budget_json(log_json, None)
+}
+
+/// Builds the report for an entry log and checks it against a budget file (`budget_name`
+/// names it in error messages; `budget_text` is Lighthouse `budget.json` or a PageVitals
+/// budget, or empty for the built-in budget: every Core Web Vital "good"). The report's
+/// `budgets` holds the evaluation, or the budget file's error: a malformed budget never reads
+/// as a pass. Errors in the log come back as for [`analyze`].
+#[wasm_bindgen(js_name = analyzeWithBudget)]
+pub fn analyze_with_budget(log_json: &str, budget_name: &str, budget_text: &str) -> String {
+    analyze_with_budget_json(log_json, Some((budget_name, budget_text)))
+}
+
+/// Reads a budget file without checking anything against it: `{"ok": {"format", "budgets"}}`
+/// or `{"error": ...}` with the file, line:column, JSON pointer, expected vs found and a
+/// suggestion (what the options page shows before it saves a budget).
+#[wasm_bindgen(js_name = validateBudget)]
+pub fn validate_budget(budget_name: &str, budget_text: &str) -> String {
+    let value = match pagevitals_core::parse_budget(budget_name, budget_text) {
+        Ok(file) => {
+            serde_json::json!({"ok": {"format": file.format, "budgets": file.budgets.len()}})
+        }
+        Err(error) => serde_json::json!({"error": {"message": error.to_string(), "detail": error}}),
+    };
+    value.to_string()
+}
+
+/// [`analyze`] with an optional budget, callable natively.
+pub fn analyze_with_budget_json(log_json: &str, budget: Option<(&str, &str)>) -> String {
     let outcome = match pagevitals_core::parse_log(log_json) {
-        Ok(log) => Outcome::Report(Box::new(pagevitals_core::analyze(&log))),
+        Ok(log) => {
+            let mut report = pagevitals_core::analyze(&log);
+            match budget.map(|(name, text)| {
+                if text.trim().is_empty() {
+                    Ok(pagevitals_core::default_budget())
+                } else {
+                    pagevitals_core::parse_budget(name, text)
+                }
+            }) {
+                Some(Ok(file)) => pagevitals_core::report::check_budget(&mut report, &file),
+                Some(Err(error)) => report.budgets = Some(BudgetCheck::Error(error)),
+                None => {}
+            }
+            Outcome::Report(Box::new(report))
+        }
         Err(e) => Outcome::Error(e),
     };
     serde_json::to_string(&outcome).unwrap_or_else(|e| {
@@ -44,6 +88,64 @@ pub fn report_version() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LOG: &str = r#"{"format":"pagevitals-entry-log","version":1,"now":5000,
+        "page":{"url":"http://x/","navigationId":"n1","initialVisibility":"visible",
+                "supportedEntryTypes":["navigation","paint","largest-contentful-paint"]},
+        "records":[{"entryType":"navigation","name":"http://x/","startTime":0,"duration":900,
+                    "type":"navigate","fetchStart":5,"domainLookupStart":5,"connectStart":5,
+                    "connectEnd":5,"requestStart":10,"responseStart":100,"domInteractive":300,
+                    "domContentLoadedEventStart":400,"domComplete":800},
+                   {"entryType":"paint","name":"first-contentful-paint","startTime":300},
+                   {"entryType":"largest-contentful-paint","startTime":4200,"url":"",
+                    "selector":"h1"}]}"#;
+
+    #[test]
+    fn a_budget_is_checked_and_a_bad_one_is_an_error_not_a_pass() {
+        let lcp_over = r#"[{"timings":[{"metric":"largest-contentful-paint","budget":2500}]}]"#;
+        let out: serde_json::Value =
+            serde_json::from_str(&analyze_with_budget(LOG, "budget.json", lcp_over)).unwrap();
+        assert_eq!(
+            out["report"]["budgets"]["evaluation"]["status"], "fail",
+            "{out}"
+        );
+        // The built-in budget: LCP 4200 ms is not good.
+        let out: serde_json::Value =
+            serde_json::from_str(&analyze_with_budget(LOG, "default", "")).unwrap();
+        assert_eq!(out["report"]["budgets"]["evaluation"]["status"], "fail");
+        let out: serde_json::Value = serde_json::from_str(&analyze_with_budget(
+            LOG,
+            "budget.json",
+            r#"[{"timings":[{"metric":"lcp","budget":2500}]}]"#,
+        ))
+        .unwrap();
+        let error = &out["report"]["budgets"]["error"];
+        assert!(
+            error.to_string().contains("largest-contentful-paint"),
+            "{error}"
+        );
+        assert!(
+            out["report"]["metrics"]["LCP"].is_object(),
+            "the report is still there"
+        );
+        // Every report carries its scores.
+        assert!(out["report"]["score"]["mobile"].is_object());
+    }
+
+    #[test]
+    fn validating_a_budget_names_the_position_and_suggests_a_fix() {
+        let out: serde_json::Value = serde_json::from_str(&validate_budget(
+            "budget.json",
+            "[{\"timings\":[{\"metric\":\"lcp\",\"budget\":2500}]}]",
+        ))
+        .unwrap();
+        let message = out["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with("budget.json:1:"), "{message}");
+        assert!(message.contains("largest-contentful-paint"), "{message}");
+        let ok: serde_json::Value =
+            serde_json::from_str(&validate_budget("b.json", "[{\"timings\":[]}]")).unwrap();
+        assert_eq!(ok["ok"]["budgets"], 1);
+    }
 
     #[test]
     fn bad_input_comes_back_as_an_error_object() {
