@@ -59,15 +59,17 @@ pub fn analyze_with_budget_json(log_json: &str, budget: Option<(&str, &str)>) ->
     let outcome = match pagevitals_core::parse_log(log_json) {
         Ok(log) => {
             let mut report = pagevitals_core::analyze(&log);
-            match budget.map(|(name, text)| {
-                if text.trim().is_empty() {
-                    Ok(pagevitals_core::default_budget())
-                } else {
-                    pagevitals_core::parse_budget(name, text)
+            match budget {
+                Some((_, text)) if text.trim().is_empty() => {
+                    pagevitals_core::report::check_budget(
+                        &mut report,
+                        &pagevitals_core::default_budget(),
+                    );
                 }
-            }) {
-                Some(Ok(file)) => pagevitals_core::report::check_budget(&mut report, &file),
-                Some(Err(error)) => report.budgets = Some(BudgetCheck::Error(error)),
+                Some((name, text)) => match pagevitals_core::parse_budget(name, text) {
+                    Ok(file) => pagevitals_core::report::check_budget(&mut report, &file),
+                    Err(error) => report.budgets = Some(BudgetCheck::Error(error)),
+                },
                 None => {}
             }
             Outcome::Report(Box::new(report))
