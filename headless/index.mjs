@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { initSync, analyze } from '../dist/headless/pagevitals_engine.js';
+import { initSync, analyze, checkReports } from '../dist/headless/pagevitals_engine.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -99,11 +99,12 @@ export async function attach(context) {
     s.current = id;
   });
   await context.addInitScript({ content: agentScript() });
-  context.on('response', async (response) => {
+  context.on('response', (response) => {
     const frame = response.frame();
     const page = frame?.page();
     if (!page || frame !== page.mainFrame()) return;
-    const record = await responseRecord(response);
+    // Placed now, in event order; its headers are filled in when Playwright has them.
+    const record = responseRecord(response);
     const s = state(page);
     // A document response starts a new page view, whose agent has not reported yet.
     if (response.request().isNavigationRequest()) s.pending = [record];
@@ -117,12 +118,14 @@ export async function attach(context) {
   };
   return {
     /** The current page view's report so far, or null before the agent has reported. */
-    report(page) {
+    async report(page) {
+      await Promise.all(reading);
       const view = latest(page);
       return view ? analyzeLog(view.log) : null;
     },
     /** Every page view this page has had, oldest first: `[{ log, report }]`. */
-    views(page) {
+    async views(page) {
+      await Promise.all(reading);
       const s = pages.get(page);
       return s ? [...s.views.values()].map((v) => ({ log: v.log, report: analyzeLog(v.log) })) : [];
     },
@@ -138,6 +141,7 @@ export async function attach(context) {
       const before = view.log.records.length;
       // The agent flushes on pagehide; the binding call arrives a moment later.
       await until(() => view.log.records.length > before, 2_000, null);
+      await Promise.all(reading);
       return analyzeLog(view.log);
     },
   };
@@ -150,15 +154,20 @@ const WEBREQUEST_TYPE = {
   manifest: 'web_manifest', eventsource: 'other', texttrack: 'other', other: 'other',
 };
 
-async function responseRecord(response) {
-  let all = {};
-  try {
-    all = await response.allHeaders();
-  } catch {
-    // The page went away; keep the record without headers.
-  }
+/** Headers still being read, so that a report waits for them. */
+const reading = new Set();
+
+function responseRecord(response) {
   const headers = {};
-  for (const name of KEPT_HEADERS) if (all[name] !== undefined) headers[name] = all[name];
+  const done = response
+    .allHeaders()
+    .then((all) => {
+      for (const name of KEPT_HEADERS) if (all[name] !== undefined) headers[name] = all[name];
+    })
+    // The page went away: the record stays, without headers.
+    .catch(() => {})
+    .finally(() => reading.delete(done));
+  reading.add(done);
   const request = response.request();
   return {
     response: {
@@ -212,3 +221,75 @@ export async function extensionReport(context, url) {
     .map(([, v]) => v);
   return views.at(-1)?.report ?? null;
 }
+
+/**
+ * Checks reports (one per run) against a budget: the text of a Lighthouse `budget.json` or a
+ * PageVitals budget, or nothing for the built-in one (every Core Web Vital good). Returns the
+ * evaluation (`status` pass, warn or fail, and a result per budget item); throws on a
+ * malformed budget with its file, line:column, pointer and a suggestion.
+ */
+export function checkBudget(reports, budgetText = '', budgetName = 'budget.json') {
+  engine();
+  const runs = Array.isArray(reports) ? reports : [reports];
+  const out = JSON.parse(checkReports(budgetName, budgetText, JSON.stringify(runs)));
+  if (out.error) throw new Error(`PageVitals: ${out.error.message}`);
+  return out.evaluation;
+}
+
+const UNIT_SUFFIX = { ms: ' ms', kiB: ' KiB', count: '', unitless: '', score: '' };
+const number = (value, unit) => {
+  if (value === null || value === undefined) return 'not measured';
+  const digits = unit === 'score' || unit === 'unitless' ? 3 : unit === 'kiB' ? 1 : 0;
+  return `${+value.toFixed(digits)}${UNIT_SUFFIX[unit] ?? ''}`;
+};
+
+/** One line per budget item that did not pass, for a failure message. */
+export function describeEvaluation(evaluation) {
+  const lines = [];
+  for (const group of evaluation.groups) {
+    for (const r of group.results.filter((r) => r.status !== 'pass')) {
+      const where = group.path ? ` (budget ${group.path})` : '';
+      lines.push(
+        `${r.status.toUpperCase()} ${r.name}${r.subject ? ` ${r.subject}` : ''}: ${number(r.measured, r.unit)} ` +
+          `against ${number(r.limit, r.unit)}${r.over ? `, over by ${number(r.over, r.unit)}` : ''}${where}` +
+          `${r.note ? ` - ${r.note}` : ''}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Throws a readable Error when the reports fail the budget (warnings pass). */
+export function assertBudget(reports, budgetText = '', budgetName = 'budget.json') {
+  const evaluation = checkBudget(reports, budgetText, budgetName);
+  if (evaluation.status === 'fail') {
+    throw new Error(`PageVitals budget ${evaluation.file} failed:\n${describeEvaluation(evaluation)}`);
+  }
+  return evaluation;
+}
+
+/**
+ * Matchers for @playwright/test: `expect.extend(pagevitalsMatchers)`, then
+ * `expect(report).toMeetBudget(budgetText)` (or an array of reports, one per run).
+ */
+export const pagevitalsMatchers = {
+  toMeetBudget(received, budgetText = '', budgetName = 'budget.json') {
+    let evaluation;
+    try {
+      evaluation = checkBudget(received, budgetText, budgetName);
+    } catch (error) {
+      return { pass: false, message: () => error.message };
+    }
+    const pass = evaluation.status !== 'fail';
+    return {
+      pass,
+      message: () =>
+        pass
+          ? `expected the reports to fail budget ${evaluation.file}, but they met it`
+          : `PageVitals budget ${evaluation.file} failed:\n${describeEvaluation(evaluation)}`,
+      name: 'toMeetBudget',
+      expected: budgetText,
+      actual: evaluation,
+    };
+  },
+};

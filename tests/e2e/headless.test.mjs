@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-import { attach } from '../../headless/index.mjs';
+import { assertBudget, attach, checkBudget, pagevitalsMatchers } from '../../headless/index.mjs';
 import { ROOT } from '../../scripts/lib/browsers.mjs';
 import { serve } from '../../scripts/lib/server.mjs';
 import { oracleInitScript, oracleViews } from '../support/oracle.mjs';
@@ -44,11 +44,23 @@ describe('headless inject mode in chromium (playwright, no extension)', () => {
       assert.equal(report.metrics[name]?.value, oracle[name].value, `${name} value`);
       assert.deepEqual(report.metrics[name].attribution, oracle[name].attribution, `${name} attribution`);
     }
-    const [view] = session.views(page);
+    const [view] = await session.views(page);
     const stored = JSON.stringify(view.log);
     assert.ok(!stored.includes('hunter2'), 'no cookie or private header value kept');
-    assert.ok(stored.includes('product query'), 'the Server-Timing header is kept');
+    assert.ok(stored.includes('product query'), `the Server-Timing header is kept: ${stored.slice(0, 300)}`);
     assert.ok(report.resources.serverTiming.length > 0, 'Server-Timing reaches the report');
+
+    // Budget assertions over the run: a readable failure, and a matcher for @playwright/test.
+    const tight = JSON.stringify([{ timings: [{ metric: 'first-contentful-paint', budget: 1 }] }]);
+    assert.throws(() => assertBudget(report, tight), (error) => {
+      assert.match(error.message, /^PageVitals budget budget\.json failed:\nFAIL timings first-contentful-paint: \d+ ms against 1 ms, over by \d+ ms/);
+      return true;
+    });
+    const loose = JSON.stringify([{ timings: [{ metric: 'first-contentful-paint', budget: 60000 }] }]);
+    assert.equal(assertBudget([report, report], loose).status, 'pass');
+    assert.equal(pagevitalsMatchers.toMeetBudget(report, tight).pass, false);
+    assert.match(pagevitalsMatchers.toMeetBudget(report, '[{"timings":[{"metric":"lcp","budget":1}]}]').message(), /largest-contentful-paint/);
+    assert.equal(checkBudget(report).format, 'default', 'no budget text: the built-in budget');
     await page.close();
   });
 });

@@ -54,6 +54,33 @@ pub fn validate_budget(budget_name: &str, budget_text: &str) -> String {
     value.to_string()
 }
 
+/// Checks reports (several runs of the same pages) against a budget file, aggregated as the
+/// file says (median or p75): `{"evaluation": ...}` or `{"error": ...}` (a malformed budget
+/// file, or reports that are not PageVitals reports). An empty `budget_text` is the built-in
+/// budget.
+#[wasm_bindgen(js_name = checkReports)]
+pub fn check_reports(budget_name: &str, budget_text: &str, reports_json: &str) -> String {
+    let reports: Vec<Report> = match serde_json::from_str(reports_json) {
+        Ok(reports) => reports,
+        Err(e) => {
+            let message = format!("reports: not a list of PageVitals reports: {e}");
+            return serde_json::json!({"error": {"message": message}}).to_string();
+        }
+    };
+    let file = if budget_text.trim().is_empty() {
+        pagevitals_core::default_budget()
+    } else {
+        match pagevitals_core::parse_budget(budget_name, budget_text) {
+            Ok(file) => file,
+            Err(error) => {
+                return serde_json::json!({"error": {"message": error.to_string(), "detail": error}})
+                    .to_string();
+            }
+        }
+    };
+    serde_json::json!({"evaluation": pagevitals_core::evaluate(&file, &reports)}).to_string()
+}
+
 /// [`analyze`] with an optional budget, callable natively.
 pub fn analyze_with_budget_json(log_json: &str, budget: Option<(&str, &str)>) -> String {
     let outcome = match pagevitals_core::parse_log(log_json) {
