@@ -1,124 +1,295 @@
-// The audit: serve the demo site (or take a URL), open it in a real browser with the
-// extension loaded, wait for the extension's report, and print it.
-// Exit status: 0 measured, 2 bad input or a browser/navigation error.
-import { join } from 'node:path';
+// The audit (scripts/audit, the README's main job): with no URL it serves the bundled demo site
+// (tests/sites/demo) and audits it; with URLs it audits each. Every page is measured in a real
+// browser with the PageVitals extension loaded (Chromium by default, or Firefox), one browser
+// for the whole batch, `--runs` times; each run's metrics become final by leaving the page, as
+// when a user leaves. Several runs give the median, p75 and spread of each metric.
+//
+// Exit status: 0 measured (and the budget, if one was given, passed; warnings pass), 1 a budget
+// failed, 2 bad input or a browser or navigation error (one line on stderr says why). Results of
+// the URLs already audited are still written when a later one fails.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
 import { serve } from './server.mjs';
+import { checkBudget } from '../../headless/index.mjs';
+import { describeMetric, formatMetric, markdownSummary, junitXml } from './audit-format.mjs';
 
-const USAGE = `usage: scripts/audit [--browser chromium|firefox] [URL]
-With no URL, serves and audits the bundled demo site (tests/sites/demo).`;
+const USAGE = `usage: scripts/audit [options] [URL ...]
+With no URL, serves and audits the bundled demo site (tests/sites/demo).
+  --browser chromium|firefox  browser to measure in (default chromium)
+  --runs N                    runs per URL (default 1); several give median, p75 and spread
+  --budget FILE               Lighthouse budget.json or PageVitals budget to check (exit 1 on failure);
+                              'default' for the built-in one (every Core Web Vital good)
+  --interactions FILE         ES module whose default export async (page, {url, run}) drives
+                              each page after load (clicks and keys for INP)
+  --json FILE                 write all results as JSON
+  --junit FILE                write JUnit XML (a test case per budget item and per page)
+  --markdown FILE             write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
+  --timeout MS                navigation and measurement timeout per page (default 30000)`;
 
-function fail(message) {
-  console.error(`audit: ${message}`);
-  process.exit(2);
-}
+export const METRIC_ORDER = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: { browser: { type: 'string', default: 'chromium' }, help: { type: 'boolean' } },
-  });
-} catch (error) {
-  fail(`${error.message}\n${USAGE}`);
-}
-if (args.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const browserName = args.values.browser;
-if (!launchers[browserName]) fail(`unknown browser '${browserName}'\n${USAGE}`);
-if (args.positionals.length > 1) fail(`one URL at a time for now\n${USAGE}`);
+class InputError extends Error {}
 
-const ms = (v) => `${Math.round(v)} ms`;
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const DESCRIBE = {
-  TTFB: (a) =>
-    `waiting ${ms(a.waitingDuration)}, cache ${ms(a.cacheDuration)}, DNS ${ms(a.dnsDuration)}, ` +
-    `connection ${ms(a.connectionDuration)}, request ${ms(a.requestDuration)}`,
-  FCP: (a) => `first byte at ${ms(a.timeToFirstByte)}, then ${ms(a.firstByteToFCP)} to paint (${a.loadState})`,
-  LCP: (a) =>
-    `${a.target ?? 'unknown element'}: TTFB ${ms(a.timeToFirstByte)} + load delay ${ms(a.resourceLoadDelay)} ` +
-    `+ load ${ms(a.resourceLoadDuration)} + render delay ${ms(a.elementRenderDelay)}`,
-  CLS: (a) =>
-    a.largestShiftTarget !== undefined
-      ? `largest shift ${a.largestShiftValue.toFixed(3)} at ${ms(a.largestShiftTime)} by ${a.largestShiftTarget || 'a non-element node'}`
-      : 'no shifts',
-  INP: (a) =>
-    `${a.interactionType} on ${a.interactionTarget ?? 'unknown'}: input delay ${ms(a.inputDelay)}, ` +
-    `processing ${ms(a.processingDuration)}, presentation ${ms(a.presentationDelay)}`,
-};
-const CLS_VALUE = (v) => v.toFixed(3);
-
-async function main() {
-  let server = null;
-  let url = args.positionals[0];
-  if (url) {
-    try {
-      const parsed = new URL(url);
-      if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('not http(s)');
-    } catch {
-      fail(`not an http(s) URL: ${url}`);
-    }
-  } else {
-    server = await serve(join(ROOT, 'tests/sites/demo'));
-    url = `${server.url}/index.html`;
-  }
-  const session = await launchers[browserName]().catch((e) => fail(`cannot start ${browserName}: ${e.message}`));
+function parse(argv) {
+  let args;
   try {
-    console.error(`Auditing ${url} in ${session.name} ${session.version} with the PageVitals extension...`);
-    const page = await session.open(url).catch((e) => fail(`cannot load ${url}: ${e.message}`));
-    await waitForReport(session, url, (r) => r.metrics.FCP && r.metrics.TTFB);
-    // Let the page settle (late images, late shifts), then leave it: hiding the page makes
-    // LCP, CLS and INP final, as they are when a user leaves.
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 2000)));
-    await page.goto('about:blank');
-    const { report } = await waitForReport(session, url, (r) => r.metrics.LCP || r.unsupportedEntryTypes.includes('largest-contentful-paint'));
-    await page.close();
-    print(report);
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        browser: { type: 'string', default: 'chromium' },
+        runs: { type: 'string', default: '1' },
+        budget: { type: 'string' },
+        interactions: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        markdown: { type: 'string' },
+        timeout: { type: 'string', default: '30000' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new InputError(error.message);
+  }
+  const o = args.values;
+  if (o.help) return { help: true };
+  if (!launchers[o.browser]) throw new InputError(`unknown browser '${o.browser}' (chromium or firefox)`);
+  const runs = Number(o.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new InputError(`--runs must be a whole number from 1 to 100, not '${o.runs}'`);
+  const timeoutMs = Number(o.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) throw new InputError(`--timeout must be at least 1000 ms, not '${o.timeout}'`);
+  for (const url of args.positionals) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InputError(`not a URL: ${url}`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol)) throw new InputError(`not an http(s) URL: ${url}`);
+  }
+  return { ...o, runs, timeoutMs, urls: args.positionals };
+}
+
+/** The budget's text and name, checked before any browser starts. */
+function loadBudget(option) {
+  if (option === undefined) return null;
+  if (option === 'default') return { name: 'built-in', text: '' };
+  let text;
+  try {
+    text = readFileSync(option, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read budget ${option}: ${error.code ?? error.message}`);
+  }
+  try {
+    checkBudget([], text, option);
+  } catch (error) {
+    throw new InputError(error.message.replace(/^PageVitals: /, 'bad budget: '));
+  }
+  return { name: option, text };
+}
+
+async function loadInteractions(option) {
+  if (option === undefined) return null;
+  try {
+    const module = await import(pathToFileURL(resolve(option)).href);
+    if (typeof module.default !== 'function') throw new Error('its default export is not a function');
+    return module.default;
+  } catch (error) {
+    throw new InputError(`cannot load interactions ${option}: ${error.message}`);
+  }
+}
+
+/** Median and p75 by nearest rank, as the budget evaluation aggregates, and the spread. */
+export function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+  return { n: sorted.length, median: rank(0.5), p75: rank(0.75), min: sorted[0], max: sorted.at(-1) };
+}
+
+/** One measured run: open, wait for the agent, interact, leave, and read the final report. */
+async function measure(session, url, { interactions, run, timeoutMs }) {
+  const page = await session.open(url, { timeoutMs }).catch((error) => {
+    throw new Error(`cannot load ${url}: ${error.message.split('\n')[0]}`);
+  });
+  try {
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    const mine = (_, s) => s.log.page.timeOrigin === origin;
+    await waitForReport(session, url, (r, s) => mine(r, s) && r.metrics.TTFB, { timeoutMs }).catch(() => {
+      throw new Error(`no report from the extension for ${url} within ${timeoutMs} ms`);
+    });
+    if (interactions) await interactions(page, { url, run });
+    // Let late images and shifts happen, then leave: hiding the page makes LCP, CLS and INP
+    // final, as they are when a user leaves.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 1000)));
+    await page.goto('about:blank').catch(() => {});
+    const { report } = await waitForReport(
+      session,
+      url,
+      (r, s) => mine(r, s) && (r.metrics.LCP || r.unsupportedEntryTypes.includes('largest-contentful-paint') || r.metrics.FCP === undefined),
+      { timeoutMs },
+    );
+    return report;
   } finally {
-    await session.close();
+    await page.close().catch(() => {});
+  }
+}
+
+/** The run whose LCP (else FCP) is the median: its recommendations represent the page. */
+function medianRun(reports) {
+  const key = (r) => r.metrics.LCP?.value ?? r.metrics.FCP?.value ?? 0;
+  const sorted = [...reports].sort((a, b) => key(a) - key(b));
+  return sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)];
+}
+
+function pageResult(url, reports, budget, error) {
+  const summary = {};
+  for (const name of METRIC_ORDER) {
+    const values = reports.map((r) => r.metrics[name]?.value).filter((v) => v !== undefined);
+    if (values.length) summary[name] = summarize(values);
+  }
+  const evaluation = budget && reports.length ? checkBudget(reports, budget.text, budget.name) : null;
+  const representative = reports.length ? medianRun(reports) : null;
+  return {
+    url,
+    runs: reports.length,
+    error: error ?? null,
+    summary,
+    unsupportedEntryTypes: representative?.unsupportedEntryTypes ?? [],
+    verdict: representative?.score?.field ?? null,
+    recommendations: representative?.recommendations ?? [],
+    evaluation,
+    reports,
+  };
+}
+
+function printPage(result, runsWanted) {
+  const out = [];
+  out.push(`\n${result.url}  (${result.runs}/${runsWanted} run${runsWanted > 1 ? 's' : ''})`);
+  if (result.error) out.push(`  ERROR: ${result.error}`);
+  if (result.runs) {
+    const multi = result.runs > 1;
+    out.push(`  ${'metric'.padEnd(7)}${(multi ? 'median' : 'value').padStart(9)}${multi ? `${'p75'.padStart(9)}  ${'spread'.padEnd(19)}` : '  '}${'rating'.padEnd(19)}`);
+    const median = result.reports.length ? medianRun(result.reports) : null;
+    for (const name of METRIC_ORDER) {
+      const s = result.summary[name];
+      if (!s) {
+        const why = name === 'INP' ? 'no interaction' : result.unsupportedEntryTypes.includes(name === 'CLS' ? 'layout-shift' : 'largest-contentful-paint') ? 'unsupported in this browser' : 'not measured';
+        out.push(`  ${name.padEnd(7)}${'-'.padStart(9)}  ${why}`);
+        continue;
+      }
+      const rating = median?.metrics[name]?.rating ?? '';
+      const spread = multi ? `${formatMetric(name, s.p75).padStart(9)}  ${`${formatMetric(name, s.min)} to ${formatMetric(name, s.max)}`.padEnd(19)}` : '  ';
+      const detail = median?.metrics[name] ? describeMetric(name, median.metrics[name].attribution) : '';
+      out.push(`  ${name.padEnd(7)}${formatMetric(name, s.median).padStart(9)}${spread}${rating.padEnd(19)}${detail}`);
+    }
+    if (result.verdict) out.push(`  Core Web Vitals assessment: ${result.verdict.assessment}`);
+    if (result.evaluation) {
+      const e = result.evaluation;
+      out.push(`  budget ${e.file} (${e.aggregate} of ${result.runs}): ${e.status.toUpperCase()}`);
+      for (const group of e.groups) {
+        for (const r of group.results) {
+          const measured = r.measured === undefined || r.measured === null ? 'not measured' : +r.measured.toFixed(3);
+          out.push(`    ${r.status.padEnd(13)} ${r.name}${r.subject ? ` ${r.subject}` : ''}: ${measured} / ${r.limit}${r.note ? ` (${r.note})` : ''}`);
+        }
+      }
+    }
+    const top = result.recommendations.slice(0, 3);
+    if (top.length) {
+      out.push('  top recommendations:');
+      for (const f of top) {
+        const saving = [f.saving.ms ? `${Math.round(f.saving.ms)} ms` : '', f.saving.bytes ? `${(f.saving.bytes / 1024).toFixed(1)} KB` : ''].filter(Boolean).join(', ');
+        out.push(`    [${f.severity}] ${f.title}${saving ? ` (save ~${saving})` : ''}`);
+        const evidence = f.evidence?.[0];
+        if (evidence) out.push(`      ${evidence.label}${evidence.url ? ` ${evidence.url}` : ''}${evidence.detail ? `: ${evidence.detail}` : ''}`);
+      }
+    }
+  }
+  console.log(out.join('\n'));
+}
+
+function writeOutputs(options, results, meta) {
+  const written = [];
+  if (options.json) {
+    writeFileSync(options.json, JSON.stringify({ ...meta, results }, null, 2) + '\n');
+    written.push(options.json);
+  }
+  if (options.junit) {
+    writeFileSync(options.junit, junitXml(results, meta));
+    written.push(options.junit);
+  }
+  if (options.markdown) {
+    writeFileSync(options.markdown, markdownSummary(results, meta));
+    written.push(options.markdown);
+  }
+  if (written.length) console.error(`wrote ${written.join(', ')}`);
+}
+
+async function main(argv) {
+  const options = parse(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const budget = loadBudget(options.budget);
+  const interactions = await loadInteractions(options.interactions);
+  let server = null;
+  let urls = options.urls;
+  if (urls.length === 0) {
+    server = await serve(join(ROOT, 'tests/sites/demo'));
+    urls = [`${server.url}/index.html`];
+  }
+  const results = [];
+  const meta = { tool: 'pagevitals-audit', schema: 'pagevitals-audit', version: 1, browser: options.browser, runsPerUrl: options.runs, budget: budget?.name ?? null };
+  let session;
+  try {
+    session = await launchers[options.browser]().catch((error) => {
+      throw new Error(`cannot start ${options.browser}: ${error.message.split('\n')[0]}`);
+    });
+    meta.browserVersion = session.version;
+    console.error(`Auditing ${urls.length} URL${urls.length > 1 ? 's' : ''} in ${session.name} ${session.version} with the PageVitals extension, ${options.runs} run${options.runs > 1 ? 's' : ''} each`);
+    for (const [i, url] of urls.entries()) {
+      const reports = [];
+      let error = null;
+      for (let run = 1; run <= options.runs; run += 1) {
+        const started = Date.now();
+        try {
+          const report = await measure(session, url, { interactions, run, timeoutMs: options.timeoutMs });
+          reports.push(report);
+          const brief = ['LCP', 'CLS', 'INP'].filter((m) => report.metrics[m]).map((m) => `${m} ${formatMetric(m, report.metrics[m].value)}`).join(', ');
+          console.error(`[${i + 1}/${urls.length}] run ${run}/${options.runs} ${url}: ${brief || 'measured'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        } catch (e) {
+          error = e.message;
+          console.error(`[${i + 1}/${urls.length}] run ${run}/${options.runs} ${url}: ERROR ${error}`);
+          break;
+        }
+      }
+      const result = pageResult(url, reports, budget, error);
+      results.push(result);
+      printPage(result, options.runs);
+    }
+  } catch (error) {
+    results.push({ url: null, error: error.message, runs: 0, summary: {}, reports: [], recommendations: [], evaluation: null });
+    throw error;
+  } finally {
+    writeOutputs(options, results, meta);
+    await session?.close().catch(() => {});
     await server?.close();
   }
+  const failed = results.find((r) => r.error);
+  if (failed) throw new Error(failed.error);
+  return results.some((r) => r.evaluation?.status === 'fail') ? 1 : 0;
 }
 
-function print(report) {
-  console.log(`\nPageVitals report for ${report.page.url}`);
-  console.log(`navigation: ${report.page.navigationType}; ${report.page.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ?? ''}\n`);
-  console.log(`${'metric'.padEnd(7)}${'value'.padStart(9)}  ${'rating'.padEnd(19)}breakdown`);
-  for (const name of ['LCP', 'INP', 'CLS', 'FCP', 'TTFB']) {
-    const metric = report.metrics[name];
-    if (!metric) {
-      const why = name === 'INP' ? 'no interaction on this page view' : name === 'CLS' && report.unsupportedEntryTypes.includes('layout-shift') ? 'unsupported in this browser' : 'not measured';
-      console.log(`${name.padEnd(7)}${'-'.padStart(9)}  ${''.padEnd(19)}${why}`);
-      continue;
-    }
-    const value = name === 'CLS' ? CLS_VALUE(metric.value) : ms(metric.value);
-    console.log(`${name.padEnd(7)}${value.padStart(9)}  ${metric.rating.padEnd(19)}${DESCRIBE[name](metric.attribution)}`);
-  }
-  const v = report.verdict;
-  if (v) console.log(`\nverdict: ${v.rating} (worst Core Web Vital: ${v.metric}, of ${v.measured.join(', ')})`);
-  const lt = report.longTasks;
-  if (lt) {
-    const tbt = lt.totalBlockingTime === undefined ? 'no TBT without FCP' : `total blocking time ${ms(lt.totalBlockingTime)}`;
-    console.log(`long tasks: ${lt.count} (${ms(lt.totalDuration)}), ${tbt}`);
-  }
-  const worst = report.longAnimationFrames?.worstScripts?.[0];
-  if (worst) console.log(`worst script in long animation frames: ${worst.sourceURL || '(inline)'} ${ms(worst.totalDuration)}`);
-  const r = report.resources;
-  if (r) {
-    const types = Object.entries(r.byType).filter(([, t]) => t.requests).map(([k, t]) => `${k} ${t.requests}`).join(', ');
-    console.log(`resources: ${r.total.requests} requests (${types}), ${kb(r.total.transferSize)} transferred, ${r.total.cacheHits} from cache` +
-      (r.renderBlockingStatus === 'available' ? `, ${r.total.renderBlocking} render-blocking` : ''));
-    for (const s of r.serverTiming ?? []) {
-      console.log(`server timing (${s.source}) ${s.url}: ${s.metrics.map((m) => `${m.name} ${m.duration} ms${m.description ? ` (${m.description})` : ''}`).join(', ')}`);
-    }
-  }
-  if (report.unsupportedEntryTypes.length) {
-    console.log(`unsupported in this browser: ${report.unsupportedEntryTypes.join(', ')}`);
-  }
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`audit: ${error.message.split('\n')[0]}${error instanceof InputError ? ' (scripts/audit --help for usage)' : ''}`);
+      process.exit(2);
+    },
+  );
 }
-
-main().catch((error) => fail(error.message));

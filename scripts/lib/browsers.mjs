@@ -68,12 +68,17 @@ export async function launchChromium({ extension = true } = {}) {
     name: 'chromium',
     version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
     extensionBase: base,
-    async open(url, { initScript, background = false } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000 } = {}) {
       // Headless Chromium shows every page as visible; it cannot load one hidden.
       if (background) throw new Error('Chromium cannot open a hidden tab headless');
       const page = await context.newPage();
       if (initScript) await page.addInitScript(initScript);
-      await page.goto(url, { waitUntil: 'load' });
+      try {
+        await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+      } catch (error) {
+        await page.close().catch(() => {});
+        throw error;
+      }
       return page;
     },
     async extensionStates() {
@@ -124,11 +129,16 @@ export async function launchFirefox({ extension = true } = {}) {
     name: 'firefox',
     version: await browser.version(),
     extensionBase: base,
-    async open(url, { initScript, background = false } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000 } = {}) {
       // A background tab is hidden from the start (Firefox hides tabs that are not selected).
       const page = await browser.newPage(background ? { background: true } : undefined);
       if (initScript) await page.evaluateOnNewDocument(initScript);
-      await page.goto(url, { waitUntil: 'load' });
+      try {
+        await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+      } catch (error) {
+        await page.close().catch(() => {});
+        throw error;
+      }
       return page;
     },
     async extensionStates() {
