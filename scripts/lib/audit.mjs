@@ -28,7 +28,9 @@ With no URL, serves and audits the bundled demo site (tests/sites/demo).
   --json FILE                 write all results as JSON
   --junit FILE                write JUnit XML (a test case per budget item and per page)
   --markdown FILE             write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
-  --timeout MS                navigation and measurement timeout per page (default 30000)`;
+  --timeout MS                navigation and measurement timeout per page (default 30000)
+  --settle MS                 extra time on each page after load and idle, before leaving it
+                              (default 0), for late shifts and paints`;
 
 export const METRIC_ORDER = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 
@@ -49,6 +51,7 @@ function parse(argv) {
         junit: { type: 'string' },
         markdown: { type: 'string' },
         timeout: { type: 'string', default: '30000' },
+        settle: { type: 'string', default: '0' },
         help: { type: 'boolean' },
       },
     });
@@ -71,7 +74,9 @@ function parse(argv) {
     }
     if (!['http:', 'https:'].includes(parsed.protocol)) throw new InputError(`not an http(s) URL: ${url}`);
   }
-  return { ...o, runs, timeoutMs, urls: args.positionals };
+  const settleMs = Number(o.settle);
+  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) throw new InputError(`--settle must be 0 to 60000 ms, not '${o.settle}'`);
+  return { ...o, runs, timeoutMs, settleMs, urls: args.positionals };
 }
 
 /** The budget's text and name, checked before any browser starts. */
@@ -111,10 +116,41 @@ export function summarize(values) {
 }
 
 /** One measured run: open, wait for the agent, interact, leave, and read the final report. */
-async function measure(session, url, { interactions, run, timeoutMs }) {
-  const page = await session.open(url, { timeoutMs }).catch((error) => {
-    throw new Error(`cannot load ${url}: ${error.message.split('\n')[0]}`);
+/** How long the network must be idle (no request in flight) before a page counts as loaded. */
+const NETWORK_QUIET_MS = 500;
+
+/**
+ * Resolves once no request of `page` has been in flight for `quietMs` (late images, lazy
+ * content), or after `maxMs`. Playwright and puppeteer pages share these event names.
+ */
+function trackNetwork(page) {
+  const inFlight = new Set();
+  let lastChange = Date.now();
+  const settle = (request) => {
+    inFlight.delete(request);
+    lastChange = Date.now();
+  };
+  page.on('request', (request) => {
+    inFlight.add(request);
+    lastChange = Date.now();
   });
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  return async (quietMs, maxMs) => {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline && (inFlight.size > 0 || Date.now() - lastChange < quietMs)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+}
+
+async function measure(session, url, { interactions, run, timeoutMs, settleMs }) {
+  let quiet = null;
+  const page = await session
+    .open(url, { timeoutMs, beforeLoad: (p) => (quiet = trackNetwork(p)) })
+    .catch((error) => {
+      throw new Error(`cannot load ${url}: ${error.message.split('\n')[0]}`);
+    });
   try {
     const origin = await page.evaluate(() => performance.timeOrigin);
     const mine = (_, s) => s.log.page.timeOrigin === origin;
@@ -122,9 +158,16 @@ async function measure(session, url, { interactions, run, timeoutMs }) {
       throw new Error(`no report from the extension for ${url} within ${timeoutMs} ms`);
     });
     if (interactions) await interactions(page, { url, run });
-    // Let late images and shifts happen, then leave: hiding the page makes LCP, CLS and INP
-    // final, as they are when a user leaves.
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 1000)));
+    await quiet?.(NETWORK_QUIET_MS, timeoutMs);
+    // Let the page settle (the network quiet, then the main thread idle, at most a second,
+    // plus --settle), then leave:
+    // hiding the page makes LCP, CLS and INP final, as they are when a user leaves. Shifts
+    // and paints later than that are not seen: give --settle, or wait in --interactions.
+    await page.evaluate(
+      (extra) =>
+        new Promise((r) => requestIdleCallback(() => setTimeout(r, extra), { timeout: 1000 })),
+      settleMs,
+    );
     await page.goto('about:blank').catch(() => {});
     const { report } = await waitForReport(
       session,
@@ -257,7 +300,7 @@ async function main(argv) {
       for (let run = 1; run <= options.runs; run += 1) {
         const started = Date.now();
         try {
-          const report = await measure(session, url, { interactions, run, timeoutMs: options.timeoutMs });
+          const report = await measure(session, url, { interactions, run, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
           reports.push(report);
           const brief = ['LCP', 'CLS', 'INP'].filter((m) => report.metrics[m]).map((m) => `${m} ${formatMetric(m, report.metrics[m].value)}`).join(', ');
           console.error(`[${i + 1}/${urls.length}] run ${run}/${options.runs} ${url}: ${brief || 'measured'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -68,11 +68,12 @@ export async function launchChromium({ extension = true } = {}) {
     name: 'chromium',
     version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
     extensionBase: base,
-    async open(url, { initScript, background = false, timeoutMs = 30_000 } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad } = {}) {
       // Headless Chromium shows every page as visible; it cannot load one hidden.
       if (background) throw new Error('Chromium cannot open a hidden tab headless');
       const page = await context.newPage();
       if (initScript) await page.addInitScript(initScript);
+      beforeLoad?.(page);
       try {
         await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
       } catch (error) {
@@ -129,10 +130,11 @@ export async function launchFirefox({ extension = true } = {}) {
     name: 'firefox',
     version: await browser.version(),
     extensionBase: base,
-    async open(url, { initScript, background = false, timeoutMs = 30_000 } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad } = {}) {
       // A background tab is hidden from the start (Firefox hides tabs that are not selected).
       const page = await browser.newPage(background ? { background: true } : undefined);
       if (initScript) await page.evaluateOnNewDocument(initScript);
+      beforeLoad?.(page);
       try {
         await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
       } catch (error) {
