@@ -35,7 +35,7 @@ function requireExtension(browser) {
   return dir;
 }
 
-export async function launchChromium({ extension = true } = {}) {
+export async function launchChromium({ extension = true, args: extraArgs = [] } = {}) {
   const executablePath = which(['chromium', 'chromium-browser']);
   if (!executablePath) throw new Error('Chromium not found: run scripts/setup');
   const { chromium } = await import('playwright-core');
@@ -50,6 +50,7 @@ export async function launchChromium({ extension = true } = {}) {
     '--disable-sync',
     '--no-first-run',
     ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
+    ...extraArgs,
   ];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
