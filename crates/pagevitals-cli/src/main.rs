@@ -6,6 +6,9 @@
 //! budget. Exit status: 0 every budget met (warnings allowed), 1 a budget failed, 2 bad input
 //! (a one-line reason naming the file). Human output by default, the core's `Evaluation` as
 //! JSON with `--json`. All interpretation is the core's; this is only I/O and printing.
+//!
+//! `pagevitals schema report` prints the JSON Schema of the report (what
+//! `schemas/report.schema.json` holds), derived from the core's serde types.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,14 +49,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a JSON Schema: `report` (the `pagevitals-report` a report file holds).
+    Schema {
+        /// Which schema.
+        #[arg(value_parser = ["report"])]
+        which: String,
+    },
+}
+
+/// The report's JSON Schema (draft 2020-12), as `schemas/report.schema.json` holds it.
+fn report_schema() -> Result<String, serde_json::Error> {
+    let mut schema = schemars::schema_for!(Report);
+    schema.insert(
+        "$id".to_owned(),
+        "https://pagevitals.dev/schemas/report.schema.json".into(),
+    );
+    schema.insert(
+        "description".to_owned(),
+        "A PageVitals report (schema `pagevitals-report`, version 1): what PageVitals \
+         measured for one page view, as the extension, the headless tools and the audit \
+         write it. Generated from the Rust types (pagevitals schema report); do not edit."
+            .into(),
+    );
+    serde_json::to_string_pretty(&schema).map(|text| text + "\n")
 }
 
 fn main() -> ExitCode {
-    let Command::Check {
-        reports,
-        budget,
-        json,
-    } = Cli::parse().command;
+    let (reports, budget, json) = match Cli::parse().command {
+        Command::Check {
+            reports,
+            budget,
+            json,
+        } => (reports, budget, json),
+        Command::Schema { .. } => {
+            return match report_schema() {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::from(EXIT_PASS)
+                }
+                Err(e) => bad_input(&format!("cannot write the schema: {e}")),
+            };
+        }
+    };
     match check(&reports, &budget) {
         Ok(evaluation) => {
             if json {

@@ -138,3 +138,34 @@ fn usage_errors_exit_2() {
     let out = run(&["check".as_ref(), data("pass.budget.json").as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The committed report schema is the one the types give: regenerate it with
+/// `PAGEVITALS_BLESS=1 cargo test -p pagevitals-cli`.
+#[test]
+fn the_committed_report_schema_is_generated_from_the_types() {
+    let out = run(&["schema".as_ref(), "report".as_ref()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let generated = text(&out.stdout);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/report.schema.json");
+    if std::env::var_os("PAGEVITALS_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schemas/report.schema.json is stale: PAGEVITALS_BLESS=1 cargo test -p pagevitals-cli"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&generated).unwrap_or_default();
+    for key in [
+        "metrics",
+        "recommendations",
+        "softNavigations",
+        "budgets",
+        "score",
+    ] {
+        assert!(
+            schema["properties"].get(key).is_some(),
+            "the schema describes {key}"
+        );
+    }
+}

@@ -34,6 +34,7 @@ const ENTRY_TYPE: &str = "layout-shift";
 /// The single largest shift in the CLS window. Every field is absent when the window has no
 /// shift with sources (web-vitals then reports `{}`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClsAttribution {
     /// Selector of the first element among the largest shift's sources; `""` when that
@@ -56,6 +57,7 @@ pub struct ClsAttribution {
 
 /// A layout-shift source as `LayoutShiftAttribution.toJSON()` gives it (no node).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ShiftSource {
     /// The rectangle before the shift.

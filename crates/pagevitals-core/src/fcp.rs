@@ -23,6 +23,7 @@ const PAINT_ENTRY_TYPE: &str = "paint";
 
 /// Where FCP's time went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FcpAttribution {
     /// TTFB of the document.

@@ -43,6 +43,7 @@ const SAME_FRAME_MS: f64 = 8.0;
 
 /// How the user interacted (`interactionType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum InteractionType {
     /// Pointer, mouse, touch or click.
@@ -53,6 +54,7 @@ pub enum InteractionType {
 
 /// The INP subpart a script ran in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Subpart {
     /// Before event processing started.
@@ -65,6 +67,7 @@ pub enum Subpart {
 
 /// The longest long-animation-frame script that overlapped the interaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LongestScript {
     /// The script timing, as `toJSON()` gives it.
@@ -78,6 +81,7 @@ pub struct LongestScript {
 /// Where INP's time went. The `total*` fields and `longestScript` are present only when
 /// long-animation-frame entries overlapped the interaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InpAttribution {
     /// Selector of the element interacted with; absent when unknown.

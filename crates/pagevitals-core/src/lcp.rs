@@ -34,6 +34,7 @@ const ENTRY_TYPE: &str = "largest-contentful-paint";
 
 /// Where LCP's time went. The four parts add up to LCP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LcpAttribution {
     /// Selector of the LCP element (or `#id` when the element was gone); absent when neither.

@@ -227,6 +227,7 @@ pub struct NavigationTiming {
 
 /// One `PerformanceServerTiming` as exposed on navigation and resource entries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerTiming {
     /// The metric name.
@@ -365,6 +366,7 @@ pub struct LayoutShiftSource {
 
 /// `DOMRectReadOnly` as `toJSON()` gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)] // Field names are the Geometry spec's own.
 pub struct DomRect {
     pub x: f64,
@@ -449,6 +451,7 @@ fn unknown_char_position() -> i64 {
 /// `PerformanceScriptTiming`: one script in a long animation frame. Serialised as
 /// `toJSON()` gives it, so it can stand in the INP attribution's `longestScript.entry`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LoafScript {
     /// Always `script`.

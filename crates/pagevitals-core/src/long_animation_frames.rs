@@ -28,6 +28,7 @@ const ENTRY_TYPE: &str = "long-animation-frame";
 
 /// What the page view's long animation frames cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LongAnimationFrames {
     /// How many long animation frames the page view had.
@@ -42,6 +43,7 @@ pub struct LongAnimationFrames {
 
 /// The scripts of one source URL across all long animation frames.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ScriptSource {
     /// `sourceURL`; empty when the browser did not expose it.

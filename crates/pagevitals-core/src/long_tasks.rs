@@ -40,6 +40,7 @@ const FCP_ENTRY_NAME: &str = "first-contentful-paint";
 
 /// What the page view's long tasks cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LongTasks {
     /// How many long tasks the page view had.

@@ -7,6 +7,7 @@ use crate::rating::Rating;
 
 /// Which metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum MetricName {
     /// First Contentful Paint.
     FCP,
@@ -35,6 +36,7 @@ impl MetricName {
 
 /// How the page view began (web-vitals `src/lib/initMetric.ts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NavigationType {
     /// An ordinary navigation.
@@ -60,6 +62,7 @@ pub enum NavigationType {
 /// from a log, and the entries are in it), and `delta` equals `value` because a report is a
 /// snapshot, not a stream of changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Metric<A> {
     /// Which metric.

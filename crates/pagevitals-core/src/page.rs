@@ -192,6 +192,7 @@ fn navigation_type(
 
 /// Where the document was in loading at a moment (web-vitals `src/lib/getLoadState.ts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LoadState {
     /// Before `domInteractive`.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a metric value compares with its thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Rating {
     /// At or below the first threshold.

@@ -53,6 +53,7 @@ pub const ENTRY_TYPES_OF_INTEREST: &[&str] = &[
 
 /// What PageVitals measured for one page view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Always [`SCHEMA`].
@@ -102,6 +103,7 @@ pub struct Report {
 
 /// A report's budget check: the evaluation, or why the budget file could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum BudgetCheck {
     /// The budget was read and the page view checked against it.
@@ -121,6 +123,7 @@ pub fn check_budget(report: &mut Report, file: &BudgetFile) {
 /// What PageVitals measured for one route of a single-page app: the metrics web-vitals v6
 /// reports with `reportSoftNavs` (navigation type `soft-navigation`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SoftNavigationReport {
     /// Which route.
@@ -155,6 +158,7 @@ impl From<RouteMetrics> for SoftNavigationReport {
 
 /// The page view a report describes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportPage {
     /// The document URL.
@@ -169,6 +173,7 @@ pub struct ReportPage {
 
 /// Metric values, keyed by their web-vitals names.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Metrics {
     /// First Contentful Paint.
     #[serde(rename = "FCP", default, skip_serializing_if = "Option::is_none")]

@@ -65,6 +65,7 @@ const LOCALHOST: &str = "localhost";
 /// Lighthouse's resource types (`core/computed/resource-summary.js`; the budget.json types
 /// without `total` and `third-party`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceType {
     /// HTML documents: the page and its frames.
@@ -98,6 +99,7 @@ impl ResourceType {
 
 /// Whether the browser exposes `renderBlockingStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Availability {
     /// The entries carry it; render-blocking counts are real.
@@ -108,6 +110,7 @@ pub enum Availability {
 
 /// Counts and bytes of a group of requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     /// How many requests.
@@ -152,6 +155,7 @@ impl Totals {
 
 /// The requests of one registrable domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DomainTotals {
     /// True for the page's own registrable domain.
@@ -163,6 +167,7 @@ pub struct DomainTotals {
 
 /// One request, as listed among the largest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRow {
     /// The URL.
@@ -195,6 +200,7 @@ pub struct ResourceRow {
 
 /// Where a request's Server-Timing metrics were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ServerTimingSource {
     /// The entry's `serverTiming`.
@@ -205,6 +211,7 @@ pub enum ServerTimingSource {
 
 /// The Server-Timing metrics of one request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RequestServerTiming {
     /// The URL.
@@ -217,6 +224,7 @@ pub struct RequestServerTiming {
 
 /// What the page view loaded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Resources {
     /// Whether `renderBlockingStatus` is known in this browser.

@@ -29,6 +29,7 @@ use crate::report::Report;
 
 /// Which Lighthouse configuration's curves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FormFactor {
     /// Lighthouse's default (moto g power, slow 4G).
@@ -150,6 +151,7 @@ const BOOST_SLOPE: f64 = 0.05;
 
 /// How a metric entered the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum MetricStatus {
     /// Measured in the field with web-vitals semantics (FCP, LCP, CLS): a stand-in for the
@@ -168,6 +170,7 @@ pub enum MetricStatus {
 
 /// One metric's part in the score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MetricScore {
     /// Lighthouse's audit id (`largest-contentful-paint`).
@@ -186,6 +189,7 @@ pub struct MetricScore {
 
 /// The estimated Lighthouse performance score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PerformanceScore {
     /// Whose curves.
@@ -364,6 +368,7 @@ fn erf(x: f64) -> f64 {
 
 /// The Core Web Vitals assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Assessment {
     /// LCP and CLS good, and INP good or not measured (no interaction).
@@ -376,6 +381,7 @@ pub enum Assessment {
 
 /// The field-style verdict of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldVerdict {
     /// Passed, failed or incomplete.
@@ -410,6 +416,7 @@ pub fn field_verdict(report: &Report) -> FieldVerdict {
 /// What the report says about scores: the estimated Lighthouse performance score for both
 /// of Lighthouse's configurations, and the field-style Core Web Vitals assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Scores {
     /// With Lighthouse's mobile control points.

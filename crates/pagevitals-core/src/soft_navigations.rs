@@ -48,6 +48,7 @@ pub const ENTRY_TYPE: &str = "soft-navigation";
 
 /// The route a soft navigation began: where and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RoutePage {
     /// The URL navigated to (web-vitals `navigationURL`).

@@ -15,6 +15,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
 
 /// TTFB split into the phases of the document request. They add up to TTFB.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TtfbAttribution {
     /// Until the request could start (redirects, unload of the previous page).

@@ -10,6 +10,7 @@ use crate::rating::Rating;
 
 /// The Core Web Vital with the worst rating, and how many of the three were measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {
     /// The worst rating among the measured Core Web Vitals.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which percentile of the runs a budget item is checked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregate {
     /// The 50th percentile.

@@ -41,6 +41,7 @@ const BYTES_PER_KIB: f64 = 1024.0;
 
 /// An item's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     /// Within the limit.
@@ -57,6 +58,7 @@ pub enum Status {
 
 /// The outcome of one budget item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetResult {
     /// JSON pointer of the item in the budget file.
@@ -91,6 +93,7 @@ pub struct BudgetResult {
 
 /// The results of the runs one budget applied to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupResult {
     /// JSON pointer of the budget that applied.
@@ -108,6 +111,7 @@ pub struct GroupResult {
 
 /// The outcome of checking reports against a budget file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
     /// The budget file's name.

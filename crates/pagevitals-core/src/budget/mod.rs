@@ -40,6 +40,7 @@ pub use parse::BudgetError;
 
 /// Which format a budget file was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Lighthouse's `budget.json`.
@@ -125,6 +126,7 @@ pub enum Check {
 /// Lighthouse's budget resource types: the report's [`ResourceType`]s, all of them, and
 /// third-party requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BudgetResourceType {
     /// Every request.
@@ -138,6 +140,7 @@ pub enum BudgetResourceType {
 
 /// A timing metric, by its Lighthouse audit id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Timing {
     /// FCP.
@@ -164,6 +167,7 @@ pub enum Timing {
 
 /// Which size a per-file budget compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Compression {
     /// `transferSize`: bytes over the network, headers included.
@@ -176,6 +180,7 @@ pub enum Compression {
 
 /// Which long-animation-frame value a budget limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LoafMeasure {
     /// How many long animation frames.
@@ -188,6 +193,7 @@ pub enum LoafMeasure {
 
 /// What exceeding a limit means, as Lighthouse CI assertion levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// Reported, not failing.
@@ -198,6 +204,7 @@ pub enum Level {
 
 /// The unit a limit and its measurement are in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Unit {
     /// Milliseconds.

@@ -20,6 +20,7 @@ const SUGGESTION_DISTANCE: usize = 2;
 
 /// Why a budget file was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetError {
     /// The file name the caller gave.

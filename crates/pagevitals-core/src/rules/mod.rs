@@ -52,6 +52,7 @@ pub const THROUGHPUT_KBPS: f64 = 1.6 * 1024.0;
 
 /// How serious a finding is, from its saving (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Saves [`WASTED_MS_FOR_POOR`] or more.
@@ -64,6 +65,7 @@ pub enum Severity {
 
 /// What fixing a finding would save, and how that was estimated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Saving {
     /// Milliseconds of the metric named in `method`; absent when not estimated.
@@ -78,6 +80,7 @@ pub struct Saving {
 
 /// One fact a finding rests on: a URL, a size, a time, or a note.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// What this is (`render-blocking stylesheet`, `server response time`, ...).
@@ -135,6 +138,7 @@ impl Evidence {
 
 /// Something to fix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     /// The rule's stable id (`render-blocking-resources`, ...); Lighthouse's audit id where
