@@ -7,12 +7,15 @@ import { serve } from './server.mjs';
 import { SOFT_NAVS_WEB_VITALS_VERSION, WEB_VITALS_VERSION } from '../../tests/support/oracle.mjs';
 import { runScenario, scenarios } from '../../tests/support/scenarios.mjs';
 import { runSoftNavigation } from '../../tests/support/soft-navigation.mjs';
+import { runDiscarded } from '../../tests/support/discarded.mjs';
 
 const SOFT_NAVIGATION = 'soft-navigation';
+const DISCARDED = 'discarded';
 const only = process.argv.slice(2);
 const chosen = scenarios.filter((s) => only.length === 0 || only.includes(s.name));
 const softNavigation = only.length === 0 || only.includes(SOFT_NAVIGATION);
-if (chosen.length === 0 && !softNavigation) throw new Error(`no scenario named ${only.join(', ')}`);
+const discarded = only.length === 0 || only.includes(DISCARDED);
+if (chosen.length === 0 && !softNavigation && !discarded) throw new Error(`no scenario named ${only.join(', ')}`);
 
 const server = await serve(join(ROOT, 'tests/sites/fixtures'));
 try {
@@ -52,6 +55,14 @@ try {
     } finally {
       await session.close();
     }
+  }
+  if (discarded) {
+    // Its own browser (see tests/support/discarded.mjs); Chromium only.
+    const { oracle, state, browserVersion } = await runDiscarded(server.url, 'record');
+    const file = join(ROOT, 'tests/data', `${DISCARDED}.chromium.json`);
+    const record = { scenario: DISCARDED, browser: `chromium ${browserVersion}`, webVitals: WEB_VITALS_VERSION, oracle, log: state.log };
+    writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
+    console.log(`recorded ${file}`);
   }
 } finally {
   await server.close();

@@ -11,7 +11,7 @@ const pkg = join(ROOT, 'node_modules/web-vitals');
 const iife = readFileSync(join(pkg, 'dist/web-vitals.attribution.iife.js'), 'utf8');
 export const WEB_VITALS_VERSION = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
 
-export const oracleInitScript = `${iife}
+const oracleTemplate = `${iife}
 ;(() => {
   // Each page view keeps its own record, mirrored into sessionStorage (per tab and origin)
   // so that a test can read it after the page was navigated away from. A bfcache restore
@@ -32,8 +32,23 @@ export const oracleInitScript = `${iife}
   };
   // Default options, as analytics code runs web-vitals: each metric is reported when final
   // (on hidden, on input for LCP), so ties between entries resolve as users see them.
-  for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on](keep);
+  const start = () => { for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on](keep); };
+  START;
 })();`;
+
+export const oracleInitScript = oracleTemplate.replace('START;', 'start();');
+
+/**
+ * The oracle started at DOMContentLoaded instead of at document start, as a page script in the
+ * document would start it. Chromium sets `document.wasDiscarded` on a discarded tab's reload
+ * only after the document was created (false in an init script, true by DOMContentLoaded), so
+ * web-vitals reads the navigation type "restore" only when it starts later than the very first
+ * moment. Its buffered observers still see every entry.
+ */
+export const oracleInitScriptAtDomContentLoaded = oracleTemplate.replace(
+  'START;',
+  "document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', start) : start();",
+);
 
 /** Every page view's oracle record for `path` (pathname + search) in this tab, oldest first. */
 export async function oracleViews(page, path) {
