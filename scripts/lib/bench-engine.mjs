@@ -5,7 +5,7 @@
 // Usage: node scripts/lib/bench-engine.mjs DIR [--engine ENGINE_DIR]
 // analyze() here is what the background pays per report: copying the log text into wasm
 // memory, parse_log, analyze, and serialising the report back to a JS string.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -108,6 +108,10 @@ const [small, large] = [rows[0], rows.at(-1)];
 console.log(
   `linearity: ns/entry at ${large.size.entries} / ${small.size.entries}: ` +
   `native ${fmt(native.linearity100kOver1k, 2)}, wasm ${fmt(perEntry(large) / perEntry(small), 2)} (1.00 is linear)`,
+);
+writeFileSync(
+  join(dir, 'wasm.json'),
+  JSON.stringify({ node: process.version, engine: engineDir, sizes: rows.map(({ size, wasm }) => ({ entries: size.entries, bytes: size.bytes, nativeMs: size.total.medianMs, wasmMs: wasm.medianMs, wasmMinMs: wasm.minMs })) }, null, 2) + '\n',
 );
 const budget = native.budget;
 const budgeted = native.sizes.find((s) => s.entries === budget.entries);
