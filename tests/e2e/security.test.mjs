@@ -54,13 +54,18 @@ describe('network: the extension sends nothing off the machine (chromium)', () =
         res.writeHead(up.statusCode, up.headers);
         up.pipe(res);
       });
-      upstream.on('error', () => res.writeHead(502).end());
+      // The browser may drop a connection at any moment (a page closed mid-request).
+      upstream.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502).end());
+      req.on('error', () => upstream.destroy());
+      res.on('error', () => upstream.destroy());
       req.pipe(upstream);
     });
     proxy.on('connect', (req, socket) => {
       seen.push(`CONNECT ${req.url}`);
+      socket.on('error', () => {});
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
     });
+    proxy.on('clientError', (error, socket) => socket.destroy());
     await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
   });
   after(async () => {
