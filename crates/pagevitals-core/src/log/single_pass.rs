@@ -202,12 +202,13 @@ impl<'de> Visitor<'de> for RecordVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OnePass, A::Error> {
         let mut kind = KindKeys::default();
-        let mut before: Vec<(&'de str, &'de RawValue)> = Vec::new();
+        let mut before = Before::default();
         while let Some(key) = map.next_key::<&'de str>()? {
             if key == ENTRY_TYPE {
                 let entry_type: &'de str = map.next_value()?;
                 let rest = Replay {
-                    before: before.into_iter(),
+                    before,
+                    next: 0,
                     value: None,
                     rest: Some(map),
                     kind,
@@ -216,10 +217,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
             }
             let value: &'de RawValue = map.next_value()?;
             kind.note(key, value)?;
-            before.push((key, value));
+            before.push(key, value.get());
         }
         let replay = Replay::<A> {
-            before: before.into_iter(),
+            before,
+            next: 0,
             value: None,
             rest: None,
             kind: KindKeys::default(),
@@ -264,9 +266,11 @@ fn entry<'de, A: MapAccess<'de>>(entry_type: &str, map: Replay<'de, A>) -> Resul
 /// are not passed on after `entryType` (no entry type has fields of those names) but checked
 /// as the reference parser checks them.
 struct Replay<'de, A> {
-    before: std::vec::IntoIter<(&'de str, &'de RawValue)>,
+    before: Before<'de>,
+    /// The next member of `before` to pass on.
+    next: usize,
     /// The value of the member of `before` whose key was just read.
-    value: Option<&'de RawValue>,
+    value: Option<&'de str>,
     rest: Option<A>,
     kind: KindKeys,
 }
@@ -278,7 +282,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        if let Some((key, value)) = self.before.next() {
+        if let Some((key, value)) = self.before.get(self.next) {
+            self.next += 1;
             self.value = Some(value);
             return seed
                 .deserialize(BorrowedStrDeserializer::new(key))
@@ -306,12 +311,41 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         if let Some(value) = self.value.take() {
-            let mut de = serde_json::Deserializer::from_str(value.get());
+            let mut de = serde_json::Deserializer::from_str(value);
             return seed.deserialize(&mut de).map_err(de::Error::custom);
         }
         match &mut self.rest {
             Some(rest) => rest.next_value_seed(seed),
             None => Err(de::Error::custom("a value without a key")),
+        }
+    }
+}
+
+/// How many members read before a record's kind are kept without allocating: an entry as the
+/// browser serialises it has one (`name`), a lifecycle record two or three.
+const INLINE: usize = 4;
+
+/// The members (key, value's JSON text) of a record read before its kind was known, in order.
+#[derive(Default)]
+struct Before<'de> {
+    inline: [(&'de str, &'de str); INLINE],
+    len: usize,
+    more: Vec<(&'de str, &'de str)>,
+}
+
+impl<'de> Before<'de> {
+    fn push(&mut self, key: &'de str, value: &'de str) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = (key, value),
+            None => self.more.push((key, value)),
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, i: usize) -> Option<(&'de str, &'de str)> {
+        match i.checked_sub(INLINE) {
+            None => self.inline.get(i).filter(|_| i < self.len).copied(),
+            Some(j) => self.more.get(j).copied(),
         }
     }
 }
