@@ -425,18 +425,23 @@ impl<'a> Responses<'a> {
 
     /// The first response record for `url` not yet taken, taken.
     fn take(&mut self, url: &str) -> Option<&'a Response> {
+        if self.0.is_empty() {
+            // A log without response records (not recorded through the extension): no need
+            // to hash every URL.
+            return None;
+        }
         self.0.get_mut(url)?.pop_front()
     }
 }
 
 /// The "domain" of every URL of the page view (registrable domain, or scheme for URLs
 /// without a host), computed once per host or scheme: thousands of URLs come from a handful
-/// of hosts.
-struct Domains<'a>(HashMap<(bool, &'a str), String>);
+/// of hosts. A B-tree: a few comparisons of short host names cost less than hashing one.
+struct Domains<'a>(BTreeMap<(bool, &'a str), String>);
 
 impl<'a> Domains<'a> {
     fn of(timings: &[Timing<'a>]) -> Self {
-        let mut domains = HashMap::new();
+        let mut domains = BTreeMap::new();
         for t in timings {
             let host = host(t.url);
             domains
@@ -675,8 +680,7 @@ pub fn host(url: &str) -> Option<&str> {
     {
         return None;
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host_port = host_port(rest);
     let host = if host_port.starts_with('[') {
         host_port.split_inclusive(']').next().unwrap_or_default()
     } else {
@@ -698,12 +702,24 @@ fn scheme_and_rest(url: &str) -> Option<(&str, &str)> {
     Some((scheme, rest.strip_prefix("://")?))
 }
 
+/// `host[:port]` of what follows `scheme://`: the authority (up to the first `/`, `?` or `#`)
+/// without its userinfo. Byte loops, as these are a few bytes into long URLs.
+fn host_port(rest: &str) -> &str {
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.split_at_checked(end).map_or(rest, |(a, _)| a);
+    match authority.bytes().rposition(|b| b == b'@') {
+        Some(at) => authority.split_at_checked(at + 1).map_or("", |(_, h)| h),
+        None => authority,
+    }
+}
+
 /// The scheme and `host[:port]` of a URL, as written, where it has a [`host`].
 fn origin_parts(url: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = scheme_and_rest(url)?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    Some((scheme, host_port))
+    Some((scheme, host_port(rest)))
 }
 
 /// `scheme://host[:port]`, lower-case, of a URL with a host.
