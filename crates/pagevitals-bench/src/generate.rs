@@ -2,7 +2,8 @@
 //! `docs/entry-log.md`) of any length, in the mix the performance requirement names.
 //!
 //! Every entry has the keys Chromium's `toJSON()` gives it (as in `tests/data/*.chromium.json`)
-//! plus the `selector` the agent adds, and times coarsened the way Chromium coarsens them (to
+//! plus the `selector` the agent adds, `name`, `entryType`, `startTime` and `duration` first as
+//! `toJSON()` writes them, and times coarsened the way Chromium coarsens them (to
 //! 0.1 ms of the epoch time, so `startTime` reads like `34.40000000002328`): number parsing is
 //! a large part of the cost, and round numbers would flatter it. Records are in increasing
 //! `startTime` order after the navigation entry, as one page view of a long-lived single-page
@@ -116,9 +117,48 @@ pub fn generate_log(entries: usize, seed: u64) -> String {
         },
         "now": coarse(t + 500.0),
         "interactionCount": g.interactions,
-        "records": records,
     });
-    log.to_string()
+    // `records` last, as the agent writes it.
+    let mut text = log.to_string();
+    text.pop();
+    text.push_str(r#","records":["#);
+    for (i, record) in records.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        write_record(record, &mut text);
+    }
+    text.push_str("]}");
+    text
+}
+
+/// The keys `PerformanceEntry.toJSON()` writes first, in its order (Performance Timeline,
+/// <https://w3c.github.io/performance-timeline/#tojson-method>: name, entryType, startTime,
+/// duration; each entry type's `toJSON()` adds its own attributes after those of the
+/// interface it inherits, in Chromium's `BuildJSONValue` as in the WebIDL default `toJSON`).
+const TO_JSON_FIRST: [&str; 4] = ["name", "entryType", "startTime", "duration"];
+
+/// `record` as the browser serialises it: [`TO_JSON_FIRST`] first, then the entry type's own
+/// keys (here in `serde_json::Map`'s sorted order, which the parser does not depend on).
+fn write_record(record: &Value, out: &mut String) {
+    let Value::Object(map) = record else {
+        out.push_str(&record.to_string());
+        return;
+    };
+    let first = TO_JSON_FIRST.iter().filter_map(|k| map.get_key_value(*k));
+    let rest = map
+        .iter()
+        .filter(|(k, _)| !TO_JSON_FIRST.contains(&k.as_str()));
+    out.push('{');
+    for (i, (key, value)) in first.chain(rest).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::from(key.as_str()).to_string());
+        out.push(':');
+        out.push_str(&value.to_string());
+    }
+    out.push('}');
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -575,6 +615,23 @@ mod tests {
             .collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
         assert!(log["now"].as_f64().unwrap() > *times.last().unwrap());
+    }
+
+    #[test]
+    fn records_open_with_the_keys_to_json_writes_first() {
+        let text = generate_log(50, 5);
+        let log: Value = serde_json::from_str(&text).unwrap();
+        // The same records, whatever the order of their keys.
+        assert_eq!(log["records"].as_array().map(Vec::len), Some(50));
+        let start = text.find(r#""records":["#).unwrap() + r#""records":["#.len();
+        for record in text[start..].split(r#"},{"name":"#).skip(1).take(20) {
+            assert!(record.contains(r#","entryType":"#), "{record}");
+            let entry_type = record.find(r#""entryType":"#).unwrap();
+            assert!(
+                record.find(r#""startTime":"#).unwrap() > entry_type,
+                "{record}"
+            );
+        }
     }
 
     #[test]

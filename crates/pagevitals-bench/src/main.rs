@@ -2,7 +2,9 @@
 //! 10k and 100k entries, and checks the requirement that a 100k log is processed in under
 //! 50 ms and that cost grows linearly. `--write DIR` also writes the logs and these results
 //! so that `scripts/lib/bench-engine.mjs` can time the shipped wasm on the very same input.
-//! Run it as `cargo run --release -p pagevitals-bench`, or through `scripts/bench-engine`.
+//! Run it as `cargo run --profile native -p pagevitals-bench` (opt-level 3; `--release` builds
+//! the wasm's opt-level "s"), or through `scripts/bench-engine`. It prints the opt-level it was
+//! built with.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,9 @@ const SIZES: [Size; 3] = [
 const BUDGET_ENTRIES: usize = 100_000;
 /// See [`BUDGET_ENTRIES`].
 const BUDGET: Duration = Duration::from_millis(50);
+
+/// The opt-level of the build being run (from `build.rs`).
+const OPT_LEVEL: &str = env!("PAGEVITALS_BENCH_OPT_LEVEL");
 
 /// The generator's seed: any fixed value, so that every run measures the same logs.
 const SEED: u64 = 0x0050_4147_4556_4954;
@@ -128,7 +133,10 @@ fn run(options: &Options) -> Result<bool, String> {
     if let Some(dir) = &options.write {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    println!("native: parse_log and analyze on generated entry logs, in ms; total is both as one");
+    println!(
+        "native (opt-level {OPT_LEVEL}): parse_log and analyze on generated entry logs, in ms; \
+         total is both as one"
+    );
     println!("span; scan, for reference, is serde_json only reading the text once (no engine)");
     println!(
         "{:>8} {:>9} {:>6}  {:<8} {:>9} {:>9} {:>9}",
@@ -276,6 +284,7 @@ fn results_json(results: &[Measured], linearity: f64, pass: bool) -> Value {
         "tool": "pagevitals-bench",
         "seed": SEED,
         "debugBuild": cfg!(debug_assertions),
+        "optLevel": OPT_LEVEL,
         "sizes": results.iter().map(|m| json!({
             "entries": m.entries,
             "bytes": m.bytes,

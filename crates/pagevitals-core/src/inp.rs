@@ -20,9 +20,11 @@
 //!   lists without their periodic clean-up: the clean-up only drops what cannot match the
 //!   reported interaction, except in races a log cannot replay.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::interactions::{EventRef, Interaction, InteractionManager, interaction_count};
+use crate::interactions::{EventRef, IdRange, Interaction, InteractionManager, interaction_count};
 use crate::log::{Entry, EntryLog, EventTiming, LoafScript, LongAnimationFrame, Record};
 use crate::metric::{Metric, MetricName};
 use crate::page::{LoadState, PageView};
@@ -160,18 +162,6 @@ impl Reported {
     }
 }
 
-/// The interaction ids of the event entries up to and including `index`.
-fn ids_up_to<'a>(
-    events: &'a [(&EventTiming, bool)],
-    index: usize,
-) -> impl Iterator<Item = u64> + 'a {
-    events
-        .iter()
-        .take(index + 1)
-        .filter(|(_, first_input)| !first_input)
-        .map(|(e, _)| e.interaction_id())
-}
-
 /// INP for the page view, or `None` when web-vitals would report none.
 pub fn inp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<InpAttribution>> {
     inp_with(log, view, ProcessingStart::FirstEntry)
@@ -213,12 +203,17 @@ pub(crate) fn inp_with(
     );
     let mut reported = Reported::default();
     let mut manager = InteractionManager::default();
-    let mut groups: Vec<FrameGroup> = Vec::new();
+    let mut groups = FrameGroups::default();
     // The frame group of each candidate entry (`entryToEntriesGroupMap`).
     let mut group_of: Vec<Option<usize>> = vec![None; events.len()];
+    // The interaction ids of the `event` entries so far, for the count at each report.
+    let mut ids_so_far = IdRange::default();
     for (index, &(entry, first_input)) in events.iter().enumerate() {
+        if !first_input {
+            ids_so_far.add(entry.interaction_id());
+        }
         // `_onBeforeProcessingEntry = groupEntriesByRenderTime`: every entry, candidate or not.
-        let group = group_by_render_time(&mut groups, entry);
+        let group = groups.add(entry);
         if entry.interaction_id() != 0 || first_input {
             if let Some(slot) = group_of.get_mut(index) {
                 *slot = Some(group);
@@ -240,7 +235,7 @@ pub(crate) fn inp_with(
         // interaction reported first stays. The count at that moment is the polyfill's
         // estimate over the ids seen so far, never more than the page's final count.
         if processed.is_some() {
-            let so_far = interaction_count(None, ids_up_to(&events, index)).min(final_count);
+            let so_far = ids_so_far.count().min(final_count);
             reported.update(manager.estimate_p98(so_far));
         }
     }
@@ -252,7 +247,7 @@ pub(crate) fn inp_with(
         .get(first_index)
         .copied()
         .flatten()
-        .and_then(|g| groups.get(g).copied());
+        .and_then(|g| groups.groups.get(g).copied());
     let loafs: Vec<&LongAnimationFrame> = log
         .records
         .iter()
@@ -272,28 +267,60 @@ pub(crate) fn inp_with(
     ))
 }
 
-/// `groupEntriesByRenderTime`: the group (index into `groups`) presented in the same frame
-/// as `entry`, searching the most recent first, or a new one.
-fn group_by_render_time(groups: &mut Vec<FrameGroup>, entry: &EventTiming) -> usize {
-    let render_time = entry.start_time + entry.duration;
-    let same_frame = groups
-        .iter()
-        .rposition(|g| (render_time - g.render_time).abs() <= SAME_FRAME_MS);
-    match same_frame.and_then(|i| groups.get_mut(i).map(|g| (i, g))) {
-        Some((i, group)) => {
-            group.processing_end = group.processing_end.max(entry.processing_end);
-            group.processing_start = group.processing_start.min(entry.processing_start);
-            i
-        }
-        None => {
-            groups.push(FrameGroup {
-                render_time,
-                processing_end: entry.processing_end,
-                processing_start: entry.processing_start,
-            });
-            groups.len() - 1
+/// The frame groups so far, in the order they were opened, with an index by render time so
+/// that finding an entry's group does not scan every group of the page view.
+#[derive(Default)]
+struct FrameGroups {
+    groups: Vec<FrameGroup>,
+    /// Position in `groups` by render time ([`order_key`]); finite render times only, as
+    /// no other can be within [`SAME_FRAME_MS`] of anything.
+    by_render_time: BTreeMap<i64, usize>,
+}
+
+impl FrameGroups {
+    /// `groupEntriesByRenderTime`: the group (index into `groups`) presented in the same
+    /// frame as `entry`, the most recent such, or a new one.
+    fn add(&mut self, entry: &EventTiming) -> usize {
+        let render_time = entry.start_time + entry.duration;
+        let same_frame = |g: &FrameGroup| (render_time - g.render_time).abs() <= SAME_FRAME_MS;
+        // Every group within SAME_FRAME_MS is within this wider range whatever the rounding
+        // of the subtraction above; the test itself decides.
+        let near = (render_time - 2.0 * SAME_FRAME_MS)..=(render_time + 2.0 * SAME_FRAME_MS);
+        let found = if render_time.is_finite() {
+            self.by_render_time
+                .range(order_key(*near.start())..=order_key(*near.end()))
+                .map(|(_, &i)| i)
+                .filter(|&i| self.groups.get(i).is_some_and(same_frame))
+                .max()
+        } else {
+            None
+        };
+        match found.and_then(|i| self.groups.get_mut(i).map(|g| (i, g))) {
+            Some((i, group)) => {
+                group.processing_end = group.processing_end.max(entry.processing_end);
+                group.processing_start = group.processing_start.min(entry.processing_start);
+                i
+            }
+            None => {
+                let i = self.groups.len();
+                self.groups.push(FrameGroup {
+                    render_time,
+                    processing_end: entry.processing_end,
+                    processing_start: entry.processing_start,
+                });
+                if render_time.is_finite() {
+                    self.by_render_time.insert(order_key(render_time), i);
+                }
+                i
+            }
         }
     }
+}
+
+/// A key that orders finite floats as numbers (`f64::total_cmp`'s mapping).
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 /// `saveInteractionTarget`: unless the interaction already has a non-empty target, the
@@ -727,6 +754,37 @@ mod tests {
                     "INP {} is not one of {:?}", m.value, latencies
                 ),
                 None => prop_assert!(latencies.is_empty()),
+            }
+        }
+
+        #[test]
+        fn frame_groups_are_the_most_recent_within_a_frame_as_a_scan_finds_them(
+            entries in prop::collection::vec((0.0..200.0f64, 0.0..40.0f64), 0..60),
+        ) {
+            let mut groups = FrameGroups::default();
+            let mut scanned: Vec<f64> = Vec::new();
+            for (start, duration) in entries {
+                let entry = EventTiming {
+                    name: "click".into(),
+                    start_time: start,
+                    duration,
+                    processing_start: start,
+                    processing_end: start,
+                    interaction_id: None,
+                    cancelable: false,
+                    target_selector: None,
+                    selector: None,
+                };
+                // groupEntriesByRenderTime as written: search every group, latest first.
+                let render_time = start + duration;
+                let expected = scanned
+                    .iter()
+                    .rposition(|g| (render_time - g).abs() <= SAME_FRAME_MS)
+                    .unwrap_or_else(|| {
+                        scanned.push(render_time);
+                        scanned.len() - 1
+                    });
+                prop_assert_eq!(groups.add(&entry), expected);
             }
         }
     }

@@ -142,14 +142,45 @@ pub fn interaction_count(native: Option<f64>, event_ids: impl IntoIterator<Item 
     if let Some(count) = native {
         return count;
     }
-    let (min, max) = event_ids
-        .into_iter()
-        .filter(|&id| id != 0)
-        .fold((u64::MAX, 0), |(min, max), id| (min.min(id), max.max(id)));
-    if max == 0 {
-        0.0
-    } else {
-        (max - min) as f64 / INTERACTION_ID_STEP + 1.0
+    let mut range = IdRange::default();
+    event_ids.into_iter().for_each(|id| range.add(id));
+    range.count()
+}
+
+/// The smallest and largest `interactionId` seen so far, from which the polyfill estimates
+/// the interaction count; kept as entries arrive, so that the estimate after each one costs
+/// nothing (as the polyfill's observer keeps them).
+#[derive(Debug, Clone, Copy)]
+pub struct IdRange {
+    min: u64,
+    max: u64,
+}
+
+impl Default for IdRange {
+    fn default() -> Self {
+        IdRange {
+            min: u64::MAX,
+            max: 0,
+        }
+    }
+}
+
+impl IdRange {
+    /// Takes in an event's `interactionId`; 0 (no interaction) is not counted.
+    pub fn add(&mut self, id: u64) {
+        if id != 0 {
+            self.min = self.min.min(id);
+            self.max = self.max.max(id);
+        }
+    }
+
+    /// The polyfill's estimate: `(max - min) / 7 + 1`, or 0 before any interaction.
+    pub fn count(&self) -> f64 {
+        if self.max == 0 {
+            0.0
+        } else {
+            (self.max - self.min) as f64 / INTERACTION_ID_STEP + 1.0
+        }
     }
 }
 

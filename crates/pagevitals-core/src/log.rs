@@ -29,14 +29,18 @@
 //! - the `input` lifecycle record: a trusted `keydown`, `pointerdown` or `click` the agent
 //!   saw (capture phase, `isTrusted` only), with the event's `timeStamp`.
 //!
-//! Parsing slices each record out of the log without interpreting it, then parses each one
-//! on its own: an error names the record's index and the JSON path of the bad field.
+//! Parsing reads each record once, straight into its type (`single_pass`); a record or log
+//! that pass cannot read exactly as the reference parser would (`parse_by_record`: each
+//! record sliced out of the log, then parsed on its own) is read by the reference instead,
+//! so an error names the record's index and the JSON path of the bad field.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+
+mod single_pass;
 
 /// The `format` value every log carries.
 pub const FORMAT: &str = "pagevitals-entry-log";
@@ -750,7 +754,19 @@ struct Kind<'a> {
 }
 
 /// Parses an entry log from its JSON text.
+///
+/// Reads the log in one pass ([`single_pass`]). Anything that pass does not handle itself (a
+/// malformed log, a record of a type this version does not model) is read by the reference
+/// parser instead ([`parse_by_record`]), whose answer is the definition: so the two agree on
+/// every log, and an error always names the record's index and the field's JSON path.
 pub fn parse_log(text: &str) -> Result<EntryLog, LogError> {
+    single_pass::parse(text).map_or_else(|| parse_by_record(text), Ok)
+}
+
+/// The reference parser: slices each record out of the log without interpreting it, reads
+/// it once for its kind and once more as its type. Three readings of every record, which is
+/// why [`parse_log`] only falls back to it (see docs/benchmarks.md).
+fn parse_by_record(text: &str) -> Result<EntryLog, LogError> {
     let raw: RawLog<'_> = from_str(text, None)?;
     if raw.format != FORMAT {
         return Err(top_error(
@@ -1101,5 +1117,151 @@ mod tests {
         assert_eq!(err.record, None);
         let err = parse_log(&text.replace("\"version\":1", "\"version\":7")).unwrap_err();
         assert_eq!(err.path, ".version");
+    }
+
+    /// Both parsers on `text`: the single pass must read exactly what the reference reads
+    /// (compared through `Debug`, which prints every float exactly), or give up.
+    fn both(text: &str) -> Result<EntryLog, LogError> {
+        let reference = parse_by_record(text);
+        if let Some(fast) = single_pass::parse(text) {
+            let expected = reference.as_ref().map(|l| format!("{l:?}"));
+            assert_eq!(Ok(format!("{fast:?}")), expected, "{text}");
+        }
+        let parsed = parse_log(text);
+        assert_eq!(
+            parsed.as_ref().map(|l| format!("{l:?}")),
+            reference.as_ref().map(|l| format!("{l:?}"))
+        );
+        parsed
+    }
+
+    #[test]
+    fn the_single_pass_reads_the_recorded_logs_as_the_reference_does() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+        let mut read = 0;
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let recording: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let log = recording["log"].to_string();
+            // Without falling back: every record of a recorded log is read in one pass,
+            // except entry types kept verbatim.
+            let fast = single_pass::parse(&log);
+            assert!(fast.is_some(), "{}", path.display());
+            both(&log).unwrap();
+            // The same log with whitespace between every token is read the same.
+            both(&serde_json::to_string_pretty(&recording["log"]).unwrap()).unwrap();
+            read += 1;
+        }
+        assert!(read >= 4, "expected recordings in {}", dir.display());
+    }
+
+    #[test]
+    fn the_single_pass_reads_entry_type_anywhere_in_a_record() {
+        for record in [
+            r#"{"entryType":"paint","name":"first-paint","startTime":1.25}"#,
+            r#"{"name":"first-paint","entryType":"paint","startTime":1.25}"#,
+            r#"{"name":"first-paint","startTime":1.25,"entryType":"paint"}"#,
+            r#"{"startTime":1.25,"name":"first-paint","duration":[1,{"a":null}],"entryType":"paint"}"#,
+            r#"{"value":0.039417612188844944,"sources":[],"startTime":3.199951171875,
+                "hadRecentInput":false,"entryType":"layout-shift"}"#,
+        ] {
+            let log = both(&log_with(record)).unwrap();
+            assert_eq!(log.records.len(), 1);
+        }
+    }
+
+    #[test]
+    fn the_single_pass_agrees_on_odd_records() {
+        let records = [
+            // Kept verbatim, with what follows read in one pass again.
+            r#"{"name":"x","entryType":"mark","startTime":1, "detail" : 2}"#,
+            // Escaped key and value.
+            r#"{"entryType":"paint","n\u0061me":"first-paint","startTime":1}"#,
+            r#"{"entryType":"p\u0061int","name":"first-paint","startTime":1}"#,
+            // Kind keys on an entry, before and after its type.
+            r#"{"lifecycle":null,"entryType":"paint","name":"a","startTime":1,"response":{}}"#,
+            // Lifecycle and response records, keys in any order.
+            r#"{"time":5,"lifecycle":"pagehide","persisted":true}"#,
+            r#"{"response":{"url":"http://x/a","status":204,"type":"other","headers":{}}}"#,
+            r#"{"lifecycle":"restorepaint","time":5,"response":{}}"#,
+        ];
+        let log = both(&log_with(&records.join(","))).unwrap();
+        let Record::Entry(Entry::Other(other)) = &log.records[0] else {
+            panic!("{:?}", log.records[0]);
+        };
+        assert_eq!(other.raw.get(), records[0]);
+        assert!(matches!(
+            &log.records[6],
+            Record::Lifecycle(Lifecycle::RestorePaint { .. })
+        ));
+        // Each of these is an error to the reference parser, and so to the single pass.
+        for bad in [
+            r#"{"entryType":"paint","name":"a","startTime":1,"entryType":"paint"}"#,
+            r#"{"entryType":"paint","name":"a","startTime":1,"startTime":2}"#,
+            r#"{"name":"a","startTime":1,"startTime":2,"entryType":"paint"}"#,
+            r#"{"entryType":"paint","name":"a","startTime":1,"lifecycle":5}"#,
+            r#"{"lifecycle":"pagehide","lifecycle":"pagehide","persisted":true,"time":1}"#,
+            r#"{"response":null}"#,
+            r#"{"entryType":null,"name":"a","startTime":1}"#,
+            r#"["paint"]"#,
+            r#"{"entryType":"paint","name":"a","startTime":1}}"#,
+        ] {
+            both(&log_with(bad)).unwrap_err();
+        }
+    }
+
+    #[test]
+    fn a_bad_field_of_record_n_is_named_wherever_it_is() {
+        let good =
+            r#"{"entryType":"layout-shift","startTime":1,"value":0.1,"hadRecentInput":false}"#;
+        // The bad field read before the record's type (kept as text, then read) and after it.
+        for (bad, path) in [
+            (
+                r#"{"duration":5,"requestStart":"soon","entryType":"resource","name":"u",
+                    "startTime":1,"responseEnd":2}"#,
+                ".requestStart",
+            ),
+            (
+                r#"{"entryType":"resource","name":"u","startTime":1,"responseEnd":2,
+                    "requestStart":"soon"}"#,
+                ".requestStart",
+            ),
+            (
+                r#"{"entryType":"layout-shift","startTime":1,"value":0.1,"hadRecentInput":false,
+                    "sources":[{"previousRect":{"x":"0"}}]}"#,
+                ".sources[0].previousRect.x",
+            ),
+        ] {
+            let err = both(&log_with(&format!("{good},{good},{bad},{good}"))).unwrap_err();
+            assert_eq!((err.record, err.path.as_str()), (Some(2), path), "{err}");
+            assert!(err.message.contains("invalid type"), "{err}");
+        }
+        let err = both(&log_with(&format!(
+            "{good},{good},{good},{{\"startTime\":1}}"
+        )))
+        .unwrap_err();
+        assert_eq!(err.record, Some(3));
+        assert!(err.message.contains("needs an `entryType`"), "{err}");
+    }
+
+    #[test]
+    fn a_log_cut_short_anywhere_is_an_error_of_the_log() {
+        let text = log_with(
+            r#"{"entryType":"paint","name":"first-paint","startTime":1},
+               {"lifecycle":"visibilitychange","state":"hidden","time":900}"#,
+        );
+        for end in 0..text.len() - 1 {
+            let err = both(&text[..end]).unwrap_err();
+            assert_eq!(err.record, None, "{end}: {err}");
+        }
+        both(&format!("{text} ")).unwrap();
+        both(&format!("{text},")).unwrap_err();
+        both(&text.replace(r#""version":1"#, r#""version":1,"version":1"#)).unwrap_err();
+        both(&text.replace(r#""version":1"#, r#""version":1,"extra":[{}]"#)).unwrap();
+        both(&text.replace(r#""now":5000"#, r#""now":null"#)).unwrap_err();
     }
 }

@@ -195,15 +195,17 @@ pub struct Metrics {
 /// Builds the report for one page view's log.
 pub fn analyze(log: &EntryLog) -> Report {
     let view = PageView::new(log);
-    let mut entry_counts = BTreeMap::new();
+    // Counted by borrowed name, owned once per type rather than once per record.
+    let mut counts = BTreeMap::<&str, usize>::new();
     for record in &log.records {
         let key = match record {
             Record::Entry(entry) => entry.entry_type(),
             Record::Lifecycle(_) => "lifecycle",
             Record::Response(_) => "response",
         };
-        *entry_counts.entry(key.to_owned()).or_insert(0) += 1;
+        *counts.entry(key).or_insert(0) += 1;
     }
+    let entry_counts = counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
     let supported = &log.page.supported_entry_types;
     let unsupported_entry_types = ENTRY_TYPES_OF_INTEREST
         .iter()
