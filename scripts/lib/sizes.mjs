@@ -10,11 +10,14 @@ import { brotliCompressSync, constants } from 'node:zlib';
 export const brotliSize = (buf) =>
   brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
-/** The files the content script brings into every page, per form of the agent. */
-const COMMON = ['content.js', 'compat.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'];
+/**
+ * The files the content script brings into every page, per form of the agent: the content
+ * script (a bundle of the early recorder, the loader and the wasm-bindgen glue), and the wasm
+ * or the wasm2js form (itself a bundle with its own copy of the glue).
+ */
 export const AGENT_FORMS = {
-  wasm: [...COMMON, 'agent/pagevitals_agent_bg.wasm'],
-  wasm2js: [...COMMON, 'agent/pagevitals_agent_bg.wasm.js'],
+  wasm: ['content.js', 'agent/pagevitals_agent_bg.wasm'],
+  wasm2js: ['content.js', 'agent/pagevitals_agent_js.js'],
 };
 
 /** Total raw and brotli bytes of `paths`. */

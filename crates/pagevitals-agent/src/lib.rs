@@ -23,7 +23,7 @@ use js_sys::{Array, Function, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Event, PageTransitionEvent, Performance, VisibilityState, Window};
 
-use crate::bindings::{DocumentExt, PerformanceExt, PerformanceObserverClass};
+use crate::bindings::{DocumentExt, Early, PerformanceExt, PerformanceObserverClass};
 use crate::observer::Observer;
 
 /// `pagevitals_core::log::FORMAT` and `VERSION`: the agent writes what the core reads.
@@ -105,10 +105,15 @@ impl InteractionEstimate {
                 .ok()
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0);
-            if id > 0.0 {
-                self.min_id.set(self.min_id.get().min(id));
-                self.max_id.set(self.max_id.get().max(id));
-            }
+            self.seen(id, id);
+        }
+    }
+
+    /// Interaction ids from `min` to `max` were seen (0: none).
+    fn seen(&self, min: f64, max: f64) {
+        if min > 0.0 {
+            self.min_id.set(self.min_id.get().min(min));
+            self.max_id.set(self.max_id.get().max(max));
         }
     }
 
@@ -195,8 +200,13 @@ impl Shared {
 
 /// Starts the agent once per page. `sink` receives each batch as a JSON string; `form` says
 /// how the agent was loaded (`wasm`, or `js` where the page's CSP forbids compiling wasm).
+///
+/// `early` is what the content script recorded at `document_start`, before the agent started
+/// (see `extension/agent/early.js`): the page's state then, the lifecycle records since, and
+/// the Event Timing entries of 40 ms or more, which no buffer keeps (`event` entries are
+/// buffered only from 104 ms). `undefined` when the agent starts at `document_start` itself.
 #[wasm_bindgen]
-pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
+pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> {
     if AGENT.with(|a| a.borrow().is_some()) {
         return Ok(());
     }
@@ -204,6 +214,7 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
     let document = window.document().ok_or("the agent needs a document")?;
     let performance = window.performance().ok_or("the agent needs performance")?;
     let supported = PerformanceObserverClass::supported_entry_types().unwrap_or_default();
+    let early = early.is_object().then(|| early.unchecked_into::<Early>());
 
     let has_event_timing = supported.includes(&JsValue::from_str("event"), 0);
     let native_count = performance
@@ -218,6 +229,7 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
             &performance,
             &supported,
             form,
+            early.as_ref(),
         )?),
         performance,
         pending: RefCell::new(Array::new()),
@@ -226,24 +238,35 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
         observers: RefCell::new(Vec::new()),
     });
+    if let Some(early) = &early {
+        shared.take_early(early);
+    }
 
     let mut observers = Vec::new();
     for entry_type in OBSERVED_TYPES {
         if !supported.includes(&JsValue::from_str(entry_type), 0) {
             continue;
         }
-        let threshold = (*entry_type == "event").then_some(EVENT_DURATION_THRESHOLD_MS);
+        let is_event = *entry_type == "event";
+        let threshold = is_event.then_some(EVENT_DURATION_THRESHOLD_MS);
+        // The early script handed over every event entry until now: only later ones are new.
+        let buffered = !(is_event && early.is_some());
         let shared = Rc::clone(&shared);
-        observers.push(Observer::new(entry_type, threshold, move |entries| {
-            for entry in entries.iter() {
-                shared.observed(entry.unchecked_ref());
-            }
-        })?);
+        observers.push(Observer::new(
+            entry_type,
+            threshold,
+            buffered,
+            move |entries| {
+                for entry in entries.iter() {
+                    shared.observed(entry.unchecked_ref());
+                }
+            },
+        )?);
     }
     if shared.interactions.is_some() {
         // The polyfill watches every event entry (threshold 0) but records none of them.
         let s = Rc::clone(&shared);
-        observers.push(Observer::new("event", Some(0.0), move |entries| {
+        observers.push(Observer::new("event", Some(0.0), true, move |entries| {
             if let Some(estimate) = &s.interactions {
                 estimate.observe(&entries);
             }
@@ -259,6 +282,23 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         });
     });
     Ok(())
+}
+
+impl Shared {
+    /// Takes over what the early script recorded: its lifecycle records as they are, its event
+    /// entries as if observed now, and the interaction ids it saw (for the count polyfill).
+    fn take_early(self: &Rc<Self>, early: &Early) {
+        for record in early.records().iter() {
+            self.push(&record);
+        }
+        self.input_seen.set(early.input_seen());
+        for entry in early.events().iter() {
+            self.observed(entry.unchecked_ref());
+        }
+        if let Some(estimate) = &self.interactions {
+            estimate.seen(early.min_interaction_id(), early.max_interaction_id());
+        }
+    }
 }
 
 fn lifecycle_listeners(
@@ -378,6 +418,7 @@ fn page_info(
     performance: &Performance,
     supported: &Array,
     form: &str,
+    early: Option<&Early>,
 ) -> Result<Object, JsValue> {
     let page = Object::new();
     set(&page, "url", &window.location().href()?.into());
@@ -385,26 +426,22 @@ fn page_info(
     set(&page, "timeOrigin", &performance.time_origin().into());
     set(&page, "userAgent", &window.navigator().user_agent()?.into());
     set(&page, "supportedEntryTypes", supported);
-    let hidden = document.visibility_state() == VisibilityState::Hidden;
+    let doc = document.unchecked_ref::<DocumentExt>();
+    // What the page was when the agent started, or, better, at document_start.
+    let hidden = match early {
+        Some(early) => early.initial_visibility() == "hidden",
+        None => document.visibility_state() == VisibilityState::Hidden,
+    };
+    let (prerendering, was_discarded) = match early {
+        Some(early) => (early.prerendering(), early.was_discarded()),
+        None => (
+            doc.prerendering().unwrap_or(false),
+            doc.was_discarded().unwrap_or(false),
+        ),
+    };
     set(&page, "initialVisibility", &visibility_name(hidden).into());
-    set(
-        &page,
-        "prerendering",
-        &document
-            .unchecked_ref::<DocumentExt>()
-            .prerendering()
-            .unwrap_or(false)
-            .into(),
-    );
-    set(
-        &page,
-        "wasDiscarded",
-        &document
-            .unchecked_ref::<DocumentExt>()
-            .was_discarded()
-            .unwrap_or(false)
-            .into(),
-    );
+    set(&page, "prerendering", &prerendering.into());
+    set(&page, "wasDiscarded", &was_discarded.into());
     set(&page, "agentForm", &form.into());
     Ok(page)
 }
