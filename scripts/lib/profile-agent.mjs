@@ -23,7 +23,8 @@ import { serve } from './server.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    ext: { type: 'string', default: join(ROOT, 'dist/chromium') },
+    // Several --ext (a directory, or `none`) with --quick: compared in interleaved loads.
+    ext: { type: 'string', multiple: true, default: [join(ROOT, 'dist/chromium')] },
     page: { type: 'string', default: '/index.html' },
     runs: { type: 'string', default: '5' },
     settle: { type: 'string', default: '1000' },
@@ -31,11 +32,14 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     // Only the counters, no trace or profile (which inflate script time several-fold).
     quick: { type: 'boolean', default: false },
+    // With several --ext: compare the thread time of extension-rooted trace events (a light
+    // trace, no profile) instead of ScriptDuration; robust to a busy machine.
+    cpu: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(args.runs);
 const SETTLE_MS = Number(args.settle);
-const EXT = args.ext === 'none' ? null : resolve(args.ext);
+const extDir = (ext) => (ext === 'none' ? null : resolve(ext));
 
 const CATEGORIES = [
   'devtools.timeline',
@@ -55,7 +59,7 @@ const median = (xs) => {
   return s.length === 0 ? 0 : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function launch() {
+async function launch(EXT) {
   const { chromium } = await import('playwright-core');
   const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
   const profile = mkdtempSync(join(tmpdir(), 'pv-profile-'));
@@ -124,8 +128,10 @@ function traceSummary(events, pageUrl) {
       inside.map((e) => `\n${' '.repeat(20)}${(e.dur / 1000).toFixed(2).padStart(6)} ${e.name} ${e.args?.data?.functionName ?? ''}`).join('');
   });
   const total = roots.reduce((s, r) => s + r.dur, 0) / 1000;
+  // Thread time (tdur): what the main thread spent running them, whatever else the machine did.
+  const threadTime = roots.reduce((s, r) => s + (r.tdur ?? r.dur), 0) / 1000;
   const allTasks = main.filter((e) => e.name === 'RunTask').reduce((s, e) => s + e.dur, 0) / 1000;
-  return { total, roots: roots.length, byName, allTasks, list };
+  return { total, threadTime, roots: roots.length, byName, allTasks, list };
 }
 
 /** CPU profile self time (ms) by extension file and function; the rest by category. */
@@ -159,7 +165,9 @@ async function loadOnce(context, url) {
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
   const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
   await cdp.send('Performance.enable');
-  if (!args.quick) {
+  if (args.cpu) {
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'v8.execute', 'loading'] }, transferMode: 'ReportEvents' });
+  } else if (!args.quick) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
     await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
@@ -169,6 +177,12 @@ async function loadOnce(context, url) {
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const { metrics } = await cdp.send('Performance.getMetrics');
   const m = Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
+  if (args.cpu) {
+    await cdp.send('Tracing.end');
+    await done;
+    await page.close();
+    return { scriptMs: traceSummary(events, url)?.threadTime ?? NaN, trace: null, cpu: null };
+  }
   if (args.quick) {
     await page.close();
     return { scriptMs: m.ScriptDuration * 1000, taskMs: m.TaskDuration * 1000, trace: null, cpu: { extensionTotal: 0, self: {} } };
@@ -181,7 +195,31 @@ async function loadOnce(context, url) {
 }
 
 const server = await serve(join(ROOT, 'tests/sites/bench'));
-const browser = await launch();
+if (args.ext.length > 1) {
+  // Interleaved comparison of ScriptDuration: one browser per extension, one load of each per round.
+  const browsers = [];
+  try {
+    for (const ext of args.ext) browsers.push(await launch(extDir(ext)));
+    const got = args.ext.map(() => []);
+    for (const [i, b] of browsers.entries()) await loadOnce(b.context, `${server.url}${args.page}?warmup${i}`);
+    for (let round = 0; round < RUNS; round++) {
+      for (let k = 0; k < browsers.length; k++) {
+        const i = (round + k) % browsers.length;
+        got[i].push((await loadOnce(browsers[i].context, `${server.url}${args.page}?cmp=${round}-${i}`)).scriptMs);
+      }
+    }
+    console.log(`${args.page}, ${args.cpu ? 'thread time of extension-rooted trace events' : 'ScriptDuration'} ms, median (min-max) of ${RUNS} interleaved loads`);
+    for (const [i, ext] of args.ext.entries()) {
+      console.log(`  ${ext.padEnd(40)}${median(got[i]).toFixed(2).padStart(8)} (${Math.min(...got[i]).toFixed(1)}-${Math.max(...got[i]).toFixed(1)})`);
+    }
+  } finally {
+    for (const b of browsers) await b.close();
+    await server.close();
+  }
+  process.exit(0);
+}
+const EXT = extDir(args.ext[0]);
+const browser = await launch(EXT);
 try {
   const samples = [];
   await loadOnce(browser.context, `${server.url}${args.page}?warmup`);
