@@ -21,7 +21,7 @@ export function recordEarly(onHidden) {
   const records = [];
   const events = [];
   const early = {
-    initialVisibility: document.visibilityState === 'hidden' ? 'hidden' : 'visible',
+    hidden: document.visibilityState === 'hidden',
     prerendering: document.prerendering ?? false,
     wasDiscarded: document.wasDiscarded ?? false,
     records,

@@ -1,6 +1,6 @@
-// Instantiates the agent and starts it. The agent is built once (wasm-bindgen, bundler
-// target) and shipped in two forms that share the glue scripts/build bundles into the content
-// script: the wasm module, and the same module compiled to JavaScript by wasm2js
+// Instantiates the agent and starts it; scripts/build bundles it with compat.js and the
+// wasm-bindgen glue into the one module agent/agent.js. The agent is built once (wasm-bindgen,
+// bundler target) and shipped in two forms that share that glue: the wasm module, and the same module compiled to JavaScript by wasm2js
 // (agent/pagevitals_agent_js.js, whose default export instantiates it from the same imports),
 // imported only where it is needed. Chromium refuses to compile wasm in a content script on
 // pages whose CSP lacks 'wasm-unsafe-eval'; there the JavaScript form runs instead.
@@ -15,24 +15,30 @@ async function instantiateWasm(base) {
 }
 
 /**
- * Loads the agent from `base` (the extension's agent/ folder) and starts it with what
- * `early.handOver()` gives at that moment.
+ * Gets the agent ready from `base` (the extension's agent/ folder): fetches and instantiates
+ * the wasm, and returns `start(early)`, which starts it with what `early.handOver()` gives at
+ * that moment. Where the wasm cannot be compiled, the wasm2js form is imported only once
+ * `start` is called: it is large enough to delay the page's first paint if parsed early.
  */
-export async function load(base, early) {
-  let exports;
-  let form = 'wasm';
+export async function prepare(base) {
+  let exports = null;
   try {
     exports = await instantiateWasm(base);
   } catch {
-    const { default: instantiate } = await import(base + 'pagevitals_agent_js.js');
-    exports = instantiate(imports);
-    form = 'js';
+    // Compiling wasm is forbidden here: the JavaScript form, later.
   }
-  glue.__wbg_set_wasm(exports);
-  exports.__wbindgen_start?.();
   const send = (json) => {
     // Rejects when the background is reloading; the next batch carries on.
     api.runtime.sendMessage({ type: 'pv:batch', json }).catch(() => {});
   };
-  glue.start(send, form, early.handOver());
+  const run = (exports, form, early) => {
+    glue.__wbg_set_wasm(exports);
+    exports.__wbindgen_start?.();
+    glue.start(send, form, early.handOver());
+  };
+  if (exports) return (early) => run(exports, 'wasm', early);
+  return async (early) => {
+    const { default: instantiate } = await import(base + 'pagevitals_agent_js.js');
+    run(instantiate(imports), 'js', early);
+  };
 }

@@ -12,12 +12,13 @@ export const brotliSize = (buf) =>
 
 /**
  * The files the content script brings into every page, per form of the agent: the content
- * script (a bundle of the early recorder, the loader and the wasm-bindgen glue), and the wasm
- * or the wasm2js form (itself a bundle with its own copy of the glue).
+ * script (the early recorder), the agent module (the loader and the wasm-bindgen glue), and
+ * the wasm or its wasm2js translation.
  */
+const COMMON = ['content.js', 'agent/agent.js'];
 export const AGENT_FORMS = {
-  wasm: ['content.js', 'agent/pagevitals_agent_bg.wasm'],
-  wasm2js: ['content.js', 'agent/pagevitals_agent_js.js'],
+  wasm: [...COMMON, 'agent/pagevitals_agent_bg.wasm'],
+  wasm2js: [...COMMON, 'agent/pagevitals_agent_js.js'],
 };
 
 /** Total raw and brotli bytes of `paths`. */

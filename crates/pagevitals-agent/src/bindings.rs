@@ -47,38 +47,4 @@ extern "C" {
     /// `performance.interactionCount` (Event Timing); missing outside Chromium.
     #[wasm_bindgen(method, getter = interactionCount)]
     pub fn interaction_count(this: &PerformanceExt) -> Option<f64>;
-
-    /// What `extension/agent/early.js` hands the agent: recorded at `document_start`, before
-    /// the agent started.
-    #[wasm_bindgen(extends = js_sys::Object)]
-    pub type Early;
-
-    /// `document.visibilityState` at `document_start`.
-    #[wasm_bindgen(method, getter = initialVisibility)]
-    pub fn initial_visibility(this: &Early) -> String;
-
-    #[wasm_bindgen(method, getter)]
-    pub fn prerendering(this: &Early) -> bool;
-
-    #[wasm_bindgen(method, getter = wasDiscarded)]
-    pub fn was_discarded(this: &Early) -> bool;
-
-    /// Lifecycle records in the entry-log format, in the order they happened.
-    #[wasm_bindgen(method, getter)]
-    pub fn records(this: &Early) -> js_sys::Array;
-
-    /// Whether `records` holds the first trusted keydown or click.
-    #[wasm_bindgen(method, getter = inputSeen)]
-    pub fn input_seen(this: &Early) -> bool;
-
-    /// Event Timing entries of 40 ms or more, in delivery order.
-    #[wasm_bindgen(method, getter)]
-    pub fn events(this: &Early) -> js_sys::Array;
-
-    /// The smallest and largest `interactionId` of any event entry seen (0: none).
-    #[wasm_bindgen(method, getter = minInteractionId)]
-    pub fn min_interaction_id(this: &Early) -> f64;
-
-    #[wasm_bindgen(method, getter = maxInteractionId)]
-    pub fn max_interaction_id(this: &Early) -> f64;
 }

@@ -23,7 +23,7 @@ use js_sys::{Array, Function, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Event, PageTransitionEvent, Performance, VisibilityState, Window};
 
-use crate::bindings::{DocumentExt, Early, PerformanceExt, PerformanceObserverClass};
+use crate::bindings::{DocumentExt, PerformanceExt, PerformanceObserverClass};
 use crate::observer::Observer;
 
 /// `pagevitals_core::log::FORMAT` and `VERSION`: the agent writes what the core reads.
@@ -214,7 +214,7 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
     let document = window.document().ok_or("the agent needs a document")?;
     let performance = window.performance().ok_or("the agent needs performance")?;
     let supported = PerformanceObserverClass::supported_entry_types().unwrap_or_default();
-    let early = early.is_object().then(|| early.unchecked_into::<Early>());
+    let early = early.is_object().then_some(Early(early));
 
     let has_event_timing = supported.includes(&JsValue::from_str("event"), 0);
     let native_count = performance
@@ -275,6 +275,11 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
 
     *shared.observers.borrow_mut() = observers;
     let listeners = lifecycle_listeners(&window, &document, &shared);
+    if document.visibility_state() == VisibilityState::Hidden {
+        // Started because the page was hidden or is being left (or it loaded hidden): it may
+        // never run again, so what there is goes out now.
+        shared.flush_now();
+    }
     AGENT.with(|a| {
         *a.borrow_mut() = Some(Agent {
             _shared: shared,
@@ -284,19 +289,49 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
     Ok(())
 }
 
+/// What `extension/agent/early.js` hands the agent, recorded from `document_start` until the
+/// agent started. Read through `Reflect`, which the agent links anyway, rather than a binding
+/// per field: each binding adds to the glue and the wasm2js form shipped into every page.
+struct Early(JsValue);
+
+impl Early {
+    fn get(&self, key: &str) -> JsValue {
+        Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        self.get(key).is_truthy()
+    }
+
+    fn number(&self, key: &str) -> f64 {
+        self.get(key).as_f64().unwrap_or(0.0)
+    }
+
+    fn array(&self, key: &str) -> Array {
+        self.get(key).dyn_into().unwrap_or_default()
+    }
+}
+
 impl Shared {
     /// Takes over what the early script recorded: its lifecycle records as they are, its event
     /// entries as if observed now, and the interaction ids it saw (for the count polyfill).
     fn take_early(self: &Rc<Self>, early: &Early) {
-        for record in early.records().iter() {
+        // Lifecycle records in the entry-log format, in the order they happened.
+        for record in early.array("records").iter() {
             self.push(&record);
         }
-        self.input_seen.set(early.input_seen());
-        for entry in early.events().iter() {
+        // Whether those hold the first trusted keydown or click.
+        self.input_seen.set(early.flag("inputSeen"));
+        // Event Timing entries of 40 ms or more, in delivery order.
+        for entry in early.array("events").iter() {
             self.observed(entry.unchecked_ref());
         }
+        // The smallest and largest interactionId of any event entry seen (0: none).
         if let Some(estimate) = &self.interactions {
-            estimate.seen(early.min_interaction_id(), early.max_interaction_id());
+            estimate.seen(
+                early.number("minInteractionId"),
+                early.number("maxInteractionId"),
+            );
         }
     }
 }
@@ -429,11 +464,11 @@ fn page_info(
     let doc = document.unchecked_ref::<DocumentExt>();
     // What the page was when the agent started, or, better, at document_start.
     let hidden = match early {
-        Some(early) => early.initial_visibility() == "hidden",
+        Some(early) => early.flag("hidden"),
         None => document.visibility_state() == VisibilityState::Hidden,
     };
     let (prerendering, was_discarded) = match early {
-        Some(early) => (early.prerendering(), early.was_discarded()),
+        Some(early) => (early.flag("prerendering"), early.flag("wasDiscarded")),
         None => (
             doc.prerendering().unwrap_or(false),
             doc.was_discarded().unwrap_or(false),
