@@ -10,15 +10,11 @@ import { brotliCompressSync, constants } from 'node:zlib';
 export const brotliSize = (buf) =>
   brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
-/**
- * The files the content script brings into every page, per form of the agent: the content
- * script (the early recorder), the agent module (the loader and the wasm-bindgen glue), and
- * the wasm or its wasm2js translation.
- */
-const COMMON = ['content.js', 'agent/agent.js'];
+/** The files the content script brings into every page, per form of the agent. */
+const COMMON = ['content.js', 'compat.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'];
 export const AGENT_FORMS = {
   wasm: [...COMMON, 'agent/pagevitals_agent_bg.wasm'],
-  wasm2js: [...COMMON, 'agent/pagevitals_agent_js.js'],
+  wasm2js: [...COMMON, 'agent/pagevitals_agent_bg.wasm.js'],
 };
 
 /** Total raw and brotli bytes of `paths`. */

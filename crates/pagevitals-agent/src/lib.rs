@@ -105,15 +105,10 @@ impl InteractionEstimate {
                 .ok()
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0);
-            self.seen(id, id);
-        }
-    }
-
-    /// Interaction ids from `min` to `max` were seen (0: none).
-    fn seen(&self, min: f64, max: f64) {
-        if min > 0.0 {
-            self.min_id.set(self.min_id.get().min(min));
-            self.max_id.set(self.max_id.get().max(max));
+            if id > 0.0 {
+                self.min_id.set(self.min_id.get().min(id));
+                self.max_id.set(self.max_id.get().max(id));
+            }
         }
     }
 
@@ -200,13 +195,8 @@ impl Shared {
 
 /// Starts the agent once per page. `sink` receives each batch as a JSON string; `form` says
 /// how the agent was loaded (`wasm`, or `js` where the page's CSP forbids compiling wasm).
-///
-/// `early` is what the content script recorded at `document_start`, before the agent started
-/// (see `extension/agent/early.js`): the page's state then, the lifecycle records since, and
-/// the Event Timing entries of 40 ms or more, which no buffer keeps (`event` entries are
-/// buffered only from 104 ms). `undefined` when the agent starts at `document_start` itself.
 #[wasm_bindgen]
-pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> {
+pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
     if AGENT.with(|a| a.borrow().is_some()) {
         return Ok(());
     }
@@ -214,7 +204,6 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
     let document = window.document().ok_or("the agent needs a document")?;
     let performance = window.performance().ok_or("the agent needs performance")?;
     let supported = PerformanceObserverClass::supported_entry_types().unwrap_or_default();
-    let early = early.is_object().then_some(Early(early));
 
     let has_event_timing = supported.includes(&JsValue::from_str("event"), 0);
     let native_count = performance
@@ -229,7 +218,6 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
             &performance,
             &supported,
             form,
-            early.as_ref(),
         )?),
         performance,
         pending: RefCell::new(Array::new()),
@@ -238,35 +226,24 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
         interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
         observers: RefCell::new(Vec::new()),
     });
-    if let Some(early) = &early {
-        shared.take_early(early);
-    }
 
     let mut observers = Vec::new();
     for entry_type in OBSERVED_TYPES {
         if !supported.includes(&JsValue::from_str(entry_type), 0) {
             continue;
         }
-        let is_event = *entry_type == "event";
-        let threshold = is_event.then_some(EVENT_DURATION_THRESHOLD_MS);
-        // The early script handed over every event entry until now: only later ones are new.
-        let buffered = !(is_event && early.is_some());
+        let threshold = (*entry_type == "event").then_some(EVENT_DURATION_THRESHOLD_MS);
         let shared = Rc::clone(&shared);
-        observers.push(Observer::new(
-            entry_type,
-            threshold,
-            buffered,
-            move |entries| {
-                for entry in entries.iter() {
-                    shared.observed(entry.unchecked_ref());
-                }
-            },
-        )?);
+        observers.push(Observer::new(entry_type, threshold, move |entries| {
+            for entry in entries.iter() {
+                shared.observed(entry.unchecked_ref());
+            }
+        })?);
     }
     if shared.interactions.is_some() {
         // The polyfill watches every event entry (threshold 0) but records none of them.
         let s = Rc::clone(&shared);
-        observers.push(Observer::new("event", Some(0.0), true, move |entries| {
+        observers.push(Observer::new("event", Some(0.0), move |entries| {
             if let Some(estimate) = &s.interactions {
                 estimate.observe(&entries);
             }
@@ -275,11 +252,6 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
 
     *shared.observers.borrow_mut() = observers;
     let listeners = lifecycle_listeners(&window, &document, &shared);
-    if document.visibility_state() == VisibilityState::Hidden {
-        // Started because the page was hidden or is being left (or it loaded hidden): it may
-        // never run again, so what there is goes out now.
-        shared.flush_now();
-    }
     AGENT.with(|a| {
         *a.borrow_mut() = Some(Agent {
             _shared: shared,
@@ -287,53 +259,6 @@ pub fn start(sink: Function, form: &str, early: JsValue) -> Result<(), JsValue> 
         });
     });
     Ok(())
-}
-
-/// What `extension/agent/early.js` hands the agent, recorded from `document_start` until the
-/// agent started. Read through `Reflect`, which the agent links anyway, rather than a binding
-/// per field: each binding adds to the glue and the wasm2js form shipped into every page.
-struct Early(JsValue);
-
-impl Early {
-    fn get(&self, key: &str) -> JsValue {
-        Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED)
-    }
-
-    fn flag(&self, key: &str) -> bool {
-        self.get(key).is_truthy()
-    }
-
-    fn number(&self, key: &str) -> f64 {
-        self.get(key).as_f64().unwrap_or(0.0)
-    }
-
-    fn array(&self, key: &str) -> Array {
-        self.get(key).dyn_into().unwrap_or_default()
-    }
-}
-
-impl Shared {
-    /// Takes over what the early script recorded: its lifecycle records as they are, its event
-    /// entries as if observed now, and the interaction ids it saw (for the count polyfill).
-    fn take_early(self: &Rc<Self>, early: &Early) {
-        // Lifecycle records in the entry-log format, in the order they happened.
-        for record in early.array("records").iter() {
-            self.push(&record);
-        }
-        // Whether those hold the first trusted keydown or click.
-        self.input_seen.set(early.flag("inputSeen"));
-        // Event Timing entries of 40 ms or more, in delivery order.
-        for entry in early.array("events").iter() {
-            self.observed(entry.unchecked_ref());
-        }
-        // The smallest and largest interactionId of any event entry seen (0: none).
-        if let Some(estimate) = &self.interactions {
-            estimate.seen(
-                early.number("minInteractionId"),
-                early.number("maxInteractionId"),
-            );
-        }
-    }
 }
 
 fn lifecycle_listeners(
@@ -453,7 +378,6 @@ fn page_info(
     performance: &Performance,
     supported: &Array,
     form: &str,
-    early: Option<&Early>,
 ) -> Result<Object, JsValue> {
     let page = Object::new();
     set(&page, "url", &window.location().href()?.into());
@@ -461,22 +385,26 @@ fn page_info(
     set(&page, "timeOrigin", &performance.time_origin().into());
     set(&page, "userAgent", &window.navigator().user_agent()?.into());
     set(&page, "supportedEntryTypes", supported);
-    let doc = document.unchecked_ref::<DocumentExt>();
-    // What the page was when the agent started, or, better, at document_start.
-    let hidden = match early {
-        Some(early) => early.flag("hidden"),
-        None => document.visibility_state() == VisibilityState::Hidden,
-    };
-    let (prerendering, was_discarded) = match early {
-        Some(early) => (early.flag("prerendering"), early.flag("wasDiscarded")),
-        None => (
-            doc.prerendering().unwrap_or(false),
-            doc.was_discarded().unwrap_or(false),
-        ),
-    };
+    let hidden = document.visibility_state() == VisibilityState::Hidden;
     set(&page, "initialVisibility", &visibility_name(hidden).into());
-    set(&page, "prerendering", &prerendering.into());
-    set(&page, "wasDiscarded", &was_discarded.into());
+    set(
+        &page,
+        "prerendering",
+        &document
+            .unchecked_ref::<DocumentExt>()
+            .prerendering()
+            .unwrap_or(false)
+            .into(),
+    );
+    set(
+        &page,
+        "wasDiscarded",
+        &document
+            .unchecked_ref::<DocumentExt>()
+            .was_discarded()
+            .unwrap_or(false)
+            .into(),
+    );
     set(&page, "agentForm", &form.into());
     Ok(page)
 }

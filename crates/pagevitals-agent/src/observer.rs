@@ -21,12 +21,11 @@ pub struct Observer {
 }
 
 impl Observer {
-    /// Starts observing `entry_type`; with `buffered`, entries recorded before the agent
-    /// started are delivered too. `duration_threshold` applies to Event Timing only.
+    /// Starts observing `entry_type` with `buffered: true`, so entries recorded before the
+    /// agent started are delivered too. `duration_threshold` applies to Event Timing only.
     pub fn new<F>(
         entry_type: &str,
         duration_threshold: Option<f64>,
-        buffered: bool,
         on_entries: F,
     ) -> Result<Self, JsValue>
     where
@@ -44,7 +43,7 @@ impl Observer {
         let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref())?;
         let options: ObserveOptions = js_sys::Object::new().unchecked_into();
         options.set_type(entry_type);
-        options.set_buffered(buffered);
+        options.set_buffered(true);
         if let Some(threshold) = duration_threshold {
             options.set_duration_threshold(threshold);
         }
