@@ -1,11 +1,12 @@
 // The audit: serve the demo site (or take a URL), open it in a real browser with the
-// extension loaded, wait for the extension's report, and print it.
+// extension loaded, wait for the extension's report, and print it: the metrics, the
+// summaries, then the top recommendations.
 // Exit status: 0 measured, 2 bad input or a browser/navigation error.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
-import { serve } from './server.mjs';
+import { serveTwoOrigins } from './server.mjs';
 
 const USAGE = `usage: scripts/audit [--browser chromium|firefox] [URL]
 With no URL, serves and audits the bundled demo site (tests/sites/demo).`;
@@ -63,7 +64,8 @@ async function main() {
       fail(`not an http(s) URL: ${url}`);
     }
   } else {
-    server = await serve(join(ROOT, 'tests/sites/demo'));
+    // Two loopback origins: the demo's reviews widget comes from the second (a third party).
+    server = await serveTwoOrigins(join(ROOT, 'tests/sites/demo'));
     url = `${server.url}/index.html`;
   }
   const session = await launchers[browserName]().catch((e) => fail(`cannot start ${browserName}: ${e.message}`));
@@ -119,6 +121,38 @@ function print(report) {
   if (report.unsupportedEntryTypes.length) {
     console.log(`unsupported in this browser: ${report.unsupportedEntryTypes.join(', ')}`);
   }
+  printRecommendations(report.recommendations ?? []);
+}
+
+/** How many recommendations the audit prints (the report holds them all, ranked). */
+const TOP_RECOMMENDATIONS = 5;
+
+function saving(s) {
+  const parts = [];
+  if (s.ms) parts.push(`${ms(s.ms)}`);
+  if (s.bytes) parts.push(kb(s.bytes));
+  return parts.length ? `saves ~${parts.join(' + ')}` : 'no saving estimated';
+}
+
+function evidence(e) {
+  if (!e) return '';
+  const facts = [e.url, e.ms !== undefined ? ms(e.ms) : null, e.bytes !== undefined ? kb(e.bytes) : null, e.detail].filter(Boolean);
+  return facts.length ? `${e.label}: ${facts.join(', ')}` : e.label;
+}
+
+function printRecommendations(findings) {
+  if (!findings.length) {
+    console.log('\nrecommendations: none found');
+    return;
+  }
+  const shown = findings.slice(0, TOP_RECOMMENDATIONS);
+  console.log(`\ntop recommendations (${shown.length} of ${findings.length}, largest saving first):`);
+  shown.forEach((f, i) => {
+    console.log(`${String(i + 1).padStart(2)}. ${f.id} [${f.severity}] ${f.title}; ${saving(f.saving)}`);
+    console.log(`    ${evidence(f.evidence[0])}`);
+  });
+  const rest = findings.slice(TOP_RECOMMENDATIONS).map((f) => f.id);
+  if (rest.length) console.log(`    also: ${rest.join(', ')}`);
 }
 
 main().catch((error) => fail(error.message));
