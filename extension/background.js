@@ -187,13 +187,26 @@ async function recordResponse(details) {
   await api.storage.session.set({ [key]: view });
 }
 
+/**
+ * Whether a request belongs to the tab's top frame. Usually its `frameId` is 0, but Chromium
+ * 156 occasionally reports a subresource of the top document, requested as the document
+ * commits, with another `frameId` (and an empty `documentLifecycle`); its `parentFrameId` of -1
+ * still says it has no parent. That is also true of a prerendering page and of fenced frames,
+ * which are not what the user sees (`documentLifecycle`, `frameType`: Chromium only, absent
+ * elsewhere).
+ */
+function inTopFrame(details) {
+  if (details.frameId === 0) return true;
+  return details.parentFrameId === -1 && details.documentLifecycle !== 'prerender' && details.frameType !== 'fenced_frame';
+}
+
 // Observing only (no blocking): responses of top-level documents and their subresources in
 // tabs; frames other than the top one are ignored, like the agent, which runs only there.
 // onResponseStarted, not onCompleted: a document's response starts before any of its
 // subresources can be requested, whereas its completion can come after theirs.
 api.webRequest.onResponseStarted.addListener(
   (details) => {
-    if (details.tabId < 0 || details.frameId !== 0) return;
+    if (details.tabId < 0 || !inTopFrame(details)) return;
     enqueue(details.tabId, () => recordResponse(details));
   },
   { urls: ['http://*/*', 'https://*/*'] },

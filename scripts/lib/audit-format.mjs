@@ -30,6 +30,69 @@ export function describeMetric(name, attribution) {
   return DESCRIBE[name]?.(attribution) ?? '';
 }
 
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** The report's summaries beyond the metrics, a line each: verdict, long tasks, scripts, resources, Server-Timing. */
+export function describePage(report) {
+  const lines = [];
+  const v = report.verdict;
+  if (v) lines.push(`verdict: ${v.rating} (worst Core Web Vital: ${v.metric}, of ${v.measured.join(', ')})`);
+  const lt = report.longTasks;
+  if (lt) {
+    const tbt = lt.totalBlockingTime === undefined ? 'no TBT without FCP' : `total blocking time ${ms(lt.totalBlockingTime)}`;
+    lines.push(`long tasks: ${lt.count} (${ms(lt.totalDuration)}), ${tbt}`);
+  }
+  const worst = report.longAnimationFrames?.worstScripts?.[0];
+  if (worst) lines.push(`worst script in long animation frames: ${worst.sourceURL || '(inline)'} ${ms(worst.totalDuration)}`);
+  const r = report.resources;
+  if (r) {
+    const types = Object.entries(r.byType).filter(([, t]) => t.requests).map(([k, t]) => `${k} ${t.requests}`).join(', ');
+    lines.push(
+      `resources: ${r.total.requests} requests (${types}), ${kb(r.total.transferSize)} transferred, ${r.total.cacheHits} from cache` +
+        (r.renderBlockingStatus === 'available' ? `, ${r.total.renderBlocking} render-blocking` : ''),
+    );
+    for (const s of r.serverTiming ?? []) {
+      lines.push(`server timing (${s.source}) ${s.url}: ${s.metrics.map((m) => `${m.name} ${m.duration} ms${m.description ? ` (${m.description})` : ''}`).join(', ')}`);
+    }
+  }
+  const score = report.score?.mobile;
+  if (typeof score?.score === 'number') {
+    lines.push(`Lighthouse performance score, estimated (mobile curves, ${score.measuredWeight} of 100 weight measured, renormalised): ${Math.round(score.score * 100)}`);
+  }
+  if (report.unsupportedEntryTypes.length) lines.push(`unsupported in this browser: ${report.unsupportedEntryTypes.join(', ')}`);
+  return lines;
+}
+
+/** How many recommendations the audit prints (the report holds them all, ranked). */
+const TOP_RECOMMENDATIONS = 5;
+
+function saving(s) {
+  const parts = [];
+  if (s.ms) parts.push(ms(s.ms));
+  if (s.bytes) parts.push(kb(s.bytes));
+  return parts.length ? `saves ~${parts.join(' + ')}` : 'no saving estimated';
+}
+
+function evidence(e) {
+  if (!e) return '';
+  const facts = [e.url, e.ms !== undefined ? ms(e.ms) : null, e.bytes !== undefined ? kb(e.bytes) : null, e.detail].filter(Boolean);
+  return facts.length ? `${e.label}: ${facts.join(', ')}` : e.label;
+}
+
+/** The top recommendations, with saving and one line of evidence each, then the rest by id. */
+export function recommendationLines(findings) {
+  if (!findings?.length) return ['recommendations: none found'];
+  const shown = findings.slice(0, TOP_RECOMMENDATIONS);
+  const lines = [`top recommendations (${shown.length} of ${findings.length}, largest saving first):`];
+  shown.forEach((f, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${f.id} [${f.severity}] ${f.title}; ${saving(f.saving)}`);
+    lines.push(`    ${evidence(f.evidence[0])}`);
+  });
+  const rest = findings.slice(TOP_RECOMMENDATIONS).map((f) => f.id);
+  if (rest.length) lines.push(`    also: ${rest.join(', ')}`);
+  return lines;
+}
+
 const ORDER = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 const md = (text) => String(text).replace(/[|\\]/g, (c) => `\\${c}`);
 

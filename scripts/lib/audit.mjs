@@ -13,9 +13,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
-import { serve } from './server.mjs';
+import { serveTwoOrigins } from './server.mjs';
 import { checkBudget } from '../../headless/index.mjs';
-import { describeMetric, formatMetric, markdownSummary, junitXml } from './audit-format.mjs';
+import { describeMetric, describePage, formatMetric, junitXml, markdownSummary, recommendationLines } from './audit-format.mjs';
 
 const USAGE = `usage: scripts/audit [options] [URL ...]
 With no URL, serves and audits the bundled demo site (tests/sites/demo).
@@ -212,44 +212,36 @@ function pageResult(url, reports, budget, error) {
 function printPage(result, runsWanted) {
   const out = [];
   out.push(`\n${result.url}  (${result.runs}/${runsWanted} run${runsWanted > 1 ? 's' : ''})`);
-  if (result.error) out.push(`  ERROR: ${result.error}`);
+  if (result.error) out.push(`ERROR: ${result.error}`);
   if (result.runs) {
     const multi = result.runs > 1;
-    out.push(`  ${'metric'.padEnd(7)}${(multi ? 'median' : 'value').padStart(9)}${multi ? `${'p75'.padStart(9)}  ${'spread'.padEnd(19)}` : '  '}${'rating'.padEnd(19)}`);
-    const median = result.reports.length ? medianRun(result.reports) : null;
+    out.push(`${'metric'.padEnd(7)}${(multi ? 'median' : 'value').padStart(9)}${multi ? `${'p75'.padStart(9)}  ${'spread'.padEnd(19)}` : '  '}${'rating'.padEnd(19)}${multi ? 'breakdown (median run)' : 'breakdown'}`);
+    const median = medianRun(result.reports);
     for (const name of METRIC_ORDER) {
       const s = result.summary[name];
       if (!s) {
-        const why = name === 'INP' ? 'no interaction' : result.unsupportedEntryTypes.includes(name === 'CLS' ? 'layout-shift' : 'largest-contentful-paint') ? 'unsupported in this browser' : 'not measured';
-        out.push(`  ${name.padEnd(7)}${'-'.padStart(9)}  ${why}`);
+        const why = name === 'INP' ? 'no interaction on this page view' : result.unsupportedEntryTypes.includes(name === 'CLS' ? 'layout-shift' : 'largest-contentful-paint') ? 'unsupported in this browser' : 'not measured';
+        out.push(`${name.padEnd(7)}${'-'.padStart(9)}  ${''.padEnd(multi ? 30 : 0)}${why}`);
         continue;
       }
-      const rating = median?.metrics[name]?.rating ?? '';
+      const rating = median.metrics[name]?.rating ?? '';
       const spread = multi ? `${formatMetric(name, s.p75).padStart(9)}  ${`${formatMetric(name, s.min)} to ${formatMetric(name, s.max)}`.padEnd(19)}` : '  ';
-      const detail = median?.metrics[name] ? describeMetric(name, median.metrics[name].attribution) : '';
-      out.push(`  ${name.padEnd(7)}${formatMetric(name, s.median).padStart(9)}${spread}${rating.padEnd(19)}${detail}`);
+      const detail = median.metrics[name] ? describeMetric(name, median.metrics[name].attribution) : '';
+      out.push(`${name.padEnd(7)}${formatMetric(name, s.median).padStart(9)}${spread}${rating.padEnd(19)}${detail}`);
     }
-    if (result.verdict) out.push(`  Core Web Vitals assessment: ${result.verdict.assessment}`);
+    out.push('', ...describePage(median));
+    if (result.verdict) out.push(`Core Web Vitals assessment: ${result.verdict.assessment}`);
     if (result.evaluation) {
       const e = result.evaluation;
-      out.push(`  budget ${e.file} (${e.aggregate} of ${result.runs}): ${e.status.toUpperCase()}`);
+      out.push(`budget ${e.file} (${e.aggregate} of ${result.runs} run${result.runs > 1 ? 's' : ''}): ${e.status.toUpperCase()}`);
       for (const group of e.groups) {
         for (const r of group.results) {
           const measured = r.measured === undefined || r.measured === null ? 'not measured' : +r.measured.toFixed(3);
-          out.push(`    ${r.status.padEnd(13)} ${r.name}${r.subject ? ` ${r.subject}` : ''}: ${measured} / ${r.limit}${r.note ? ` (${r.note})` : ''}`);
+          out.push(`  ${r.status.padEnd(13)} ${r.name}${r.subject ? ` ${r.subject}` : ''}: ${measured} / ${r.limit}${r.note ? ` (${r.note})` : ''}`);
         }
       }
     }
-    const top = result.recommendations.slice(0, 3);
-    if (top.length) {
-      out.push('  top recommendations:');
-      for (const f of top) {
-        const saving = [f.saving.ms ? `${Math.round(f.saving.ms)} ms` : '', f.saving.bytes ? `${(f.saving.bytes / 1024).toFixed(1)} KB` : ''].filter(Boolean).join(', ');
-        out.push(`    [${f.severity}] ${f.title}${saving ? ` (save ~${saving})` : ''}`);
-        const evidence = f.evidence?.[0];
-        if (evidence) out.push(`      ${evidence.label}${evidence.url ? ` ${evidence.url}` : ''}${evidence.detail ? `: ${evidence.detail}` : ''}`);
-      }
-    }
+    out.push('', ...recommendationLines(result.recommendations));
   }
   console.log(out.join('\n'));
 }
@@ -282,7 +274,8 @@ async function main(argv) {
   let server = null;
   let urls = options.urls;
   if (urls.length === 0) {
-    server = await serve(join(ROOT, 'tests/sites/demo'));
+    // Two loopback origins: the demo's reviews widget comes from the second (a third party).
+    server = await serveTwoOrigins(join(ROOT, 'tests/sites/demo'));
     urls = [`${server.url}/index.html`];
   }
   const results = [];

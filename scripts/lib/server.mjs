@@ -2,8 +2,12 @@
 // headers a scenario needs. Headers come from `_headers.json` in the site's root:
 //   { "/strict-csp.html": { "Content-Security-Policy": "script-src 'self'" }, "*": { ... } }
 // (`*` applies to every response; a path's own entry wins). A `delay=<ms>` query parameter
-// holds the response back, for late loads and slow first bytes.
+// holds the response back, for late loads and slow first bytes. Where a path's headers say
+// `Content-Encoding: gzip`, `br` or `deflate`, the body really is compressed so (on the fly,
+// with Node's zlib) and `Content-Length` is the compressed size; any other value is sent as
+// written over the file as it is.
 import { createServer } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -20,6 +24,9 @@ const TYPES = {
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
 };
+
+/** The codings the server can really apply when a path's headers name them. */
+const ENCODERS = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync };
 
 /** Longest delay a request may ask for, so a typo cannot hang a test run. */
 const MAX_DELAY_MS = 30_000;
@@ -45,13 +52,15 @@ export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, {
+    const headers = {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': body.length,
       'Cache-Control': 'no-store',
       ...rules['*'],
       ...rules[path],
-    });
+    };
+    const encode = ENCODERS[headers['Content-Encoding']];
+    if (encode) body = encode(body);
+    res.writeHead(200, { ...headers, 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   await new Promise((resolve, reject) => {
@@ -62,5 +71,24 @@ export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
   return {
     url: `http://${host}:${bound}`,
     close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/**
+ * Serves `root` on 127.0.0.1 and, on the same port, on 127.0.0.2: a second origin, and a
+ * second site, since an IP address has no registrable domain (the core's first/third-party
+ * split counts each address as its own). Pages reach it by swapping the host of their own
+ * origin, so no URL is written into them.
+ */
+export async function serveTwoOrigins(root) {
+  const first = await serve(root);
+  const second = await serve(root, { host: '127.0.0.2', port: Number(new URL(first.url).port) });
+  return {
+    url: first.url,
+    thirdPartyUrl: second.url,
+    close: async () => {
+      await second.close();
+      await first.close();
+    },
   };
 }

@@ -4,13 +4,17 @@ import { after, before } from 'node:test';
 import { join } from 'node:path';
 
 import { launchers, ROOT } from '../../scripts/lib/browsers.mjs';
-import { serve } from '../../scripts/lib/server.mjs';
+import { serve, serveTwoOrigins } from '../../scripts/lib/server.mjs';
 
-/** Call inside `describe`: returns an object whose `server` and `session` are set in `before`. */
-export function browserSuite(browser) {
+/**
+ * Call inside `describe`: returns an object whose `server` and `session` are set in `before`.
+ * `site` is the folder served (default the fixtures); with `thirdParty`, it is also served on
+ * a second loopback origin (`serveTwoOrigins`), whose URL is `server.thirdPartyUrl`.
+ */
+export function browserSuite(browser, { site = 'tests/sites/fixtures', thirdParty = false } = {}) {
   const suite = { server: null, session: null };
   before(async () => {
-    suite.server = await serve(join(ROOT, 'tests/sites/fixtures'));
+    suite.server = await (thirdParty ? serveTwoOrigins : serve)(join(ROOT, site));
     suite.session = await launchers[browser]();
   });
   after(async () => {

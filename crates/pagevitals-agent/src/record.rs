@@ -1,10 +1,13 @@
 //! Turns a `PerformanceEntry` into an entry-log record: the browser's own `toJSON()`, plus
 //! the CSS selector of the DOM node behind it where attribution needs one (the node itself
 //! cannot leave the page). Selector fields are added only where the entry has a node.
+//! Of the LCP element the agent also records the tag and the two attributes that decide how
+//! early and how urgently its image is fetched (`loading`, `fetchpriority`), which the core's
+//! `lcp-discovery` rule reads.
 //!
 //! | entry type                 | node                    | record field           |
 //! | -------------------------- | ----------------------- | ---------------------- |
-//! | `largest-contentful-paint` | `element`               | `selector`             |
+//! | `largest-contentful-paint` | `element`               | `selector`, `elementTag`, `elementLoading`, `elementFetchPriority` |
 //! | `layout-shift`             | `sources[i].node`       | `sources[i].selector`  |
 //! | `event`, `first-input`     | `target`                | `selector`             |
 //! | `interaction-contentful-paint` | `largestContentfulPaint.element` | `largestContentfulPaint.selector` |
@@ -20,7 +23,11 @@ const MAX_SELECTOR_LEN: u32 = 100;
 pub fn record(entry: &PerformanceEntry) -> Object {
     let json = entry.to_json();
     match entry.entry_type().as_str() {
-        "largest-contentful-paint" => add_selector(&json, &get(entry, "element")),
+        "largest-contentful-paint" => {
+            let element = get(entry, "element");
+            add_selector(&json, &element);
+            add_lcp_element(&json, &element);
+        }
         "event" | "first-input" => add_selector(&json, &get(entry, "target")),
         "interaction-contentful-paint" => {
             // The nested largest-contentful-paint entry becomes a plain object with its own
@@ -53,6 +60,25 @@ pub fn record(entry: &PerformanceEntry) -> Object {
 fn add_selector(record: &JsValue, node: &JsValue) {
     if let Some(node) = node.dyn_ref::<Node>() {
         let _ = Reflect::set(record, &"selector".into(), &selector(node).into());
+    }
+}
+
+/// The LCP element's lower-case tag name and its `loading` and `fetchpriority` attributes
+/// as written (`null` when absent), only where `element` is an element.
+fn add_lcp_element(record: &JsValue, element: &JsValue) {
+    let Some(element) = element.dyn_ref::<Element>() else {
+        return;
+    };
+    let tag = JsString::from(element.node_name()).to_lower_case();
+    let _ = Reflect::set(record, &"elementTag".into(), &tag);
+    for (attribute, field) in [
+        ("loading", "elementLoading"),
+        ("fetchpriority", "elementFetchPriority"),
+    ] {
+        let value = element
+            .get_attribute(attribute)
+            .map_or(JsValue::NULL, JsValue::from);
+        let _ = Reflect::set(record, &field.into(), &value);
     }
 }
 

@@ -61,15 +61,7 @@ pub fn lcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<LcpAttribution>
     if view.restored_at.is_some() {
         return restored(view);
     }
-    let stopped_at = first_stop_input(log);
-    let entry = log.records.iter().rev().find_map(|r| match r {
-        Record::Entry(Entry::LargestContentfulPaint(e))
-            if e.start_time < view.first_hidden_time && e.start_time < stopped_at =>
-        {
-            Some(e)
-        }
-        _ => None,
-    })?;
+    let entry = final_entry(log, view)?;
     // onLCP: "The activationStart reference is used because LCP should be relative to page
     // activation rather than navigation start if the page was prerendered."
     let value = (entry.start_time - view.activation_start).max(0.0);
@@ -79,6 +71,27 @@ pub fn lcp(log: &EntryLog, view: &PageView<'_>) -> Option<Metric<LcpAttribution>
         value,
         attribute(log, view, entry, value),
     ))
+}
+
+/// The `largest-contentful-paint` entry LCP is reported from (the last candidate before the
+/// page was first hidden and before the first stop input); `None` after a bfcache restore,
+/// whose LCP has no entry.
+pub(crate) fn final_entry<'a>(
+    log: &'a EntryLog,
+    view: &PageView<'_>,
+) -> Option<&'a LargestContentfulPaint> {
+    if view.restored_at.is_some() {
+        return None;
+    }
+    let stopped_at = first_stop_input(log);
+    log.records.iter().rev().find_map(|r| match r {
+        Record::Entry(Entry::LargestContentfulPaint(e))
+            if e.start_time < view.first_hidden_time && e.start_time < stopped_at =>
+        {
+            Some(e)
+        }
+        _ => None,
+    })
 }
 
 /// onLCP's `onBFCacheRestore`: the time to the second animation frame after the restore,

@@ -288,6 +288,16 @@ pub struct LargestContentfulPaint {
     /// Added by the agent: the element's selector, `null` when `element` was `null`.
     #[serde(default)]
     pub selector: Option<String>,
+    /// Added by the agent: the element's lower-case tag name (`img`, `div`, ...); absent when
+    /// `element` was `null` or in logs from agents before it was recorded.
+    #[serde(default)]
+    pub element_tag: Option<String>,
+    /// Added by the agent: the element's `loading` attribute as written (`lazy`, ...).
+    #[serde(default)]
+    pub element_loading: Option<String>,
+    /// Added by the agent: the element's `fetchpriority` attribute as written (`high`, ...).
+    #[serde(default)]
+    pub element_fetch_priority: Option<String>,
 }
 
 /// `PerformanceSoftNavigation` (WICG Soft Navigations). Times are ms from time origin.

@@ -610,6 +610,9 @@ mod tests {
                     id: if id { "x".into() } else { String::new() },
                     url: "u".into(),
                     selector: None,
+                    element_tag: None,
+                    element_loading: None,
+                    element_fetch_priority: None,
                 }))
             }),
             (n(), n(), n()).prop_map(|(t, v, r)| {

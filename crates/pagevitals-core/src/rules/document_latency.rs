@@ -79,12 +79,18 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     if evidence.is_empty() {
         return Vec::new();
     }
+    // Only compression: nothing was slow, and no time is estimated.
+    let slow = evidence.iter().any(|e| e.ms.is_some());
     vec![Finding::new(
         ID,
-        "The document request was slow",
+        if slow {
+            "The document request was slow"
+        } else {
+            "The HTML was sent without compression"
+        },
         evidence,
         Saving {
-            ms: Some(ms),
+            ms: slow.then_some(ms),
             bytes,
             method: "FCP and LCP: redirect time plus the server response time beyond 100 ms \
                      (when over 600 ms), as DevTools' document latency insight; bytes: the \
@@ -121,7 +127,7 @@ mod tests {
                     r#""transferSize":30300,"encodedBodySize":30000,"decodedBodySize":30000,"contentType":"text/html""#,
                 ),
                 r#""content-type":"text/html""#,
-                Some(0.0),
+                None, // only compression: no time saving, and not called slow
                 Some(20100.0),
             ),
             (
@@ -138,6 +144,10 @@ mod tests {
             let f = findings(&records, ID);
             assert_eq!(f.first().and_then(|f| f.saving.ms), ms, "{nav}");
             assert_eq!(f.first().and_then(|f| f.saving.bytes), bytes, "{nav}");
+            if let Some(f) = f.first() {
+                let slow = f.title == "The document request was slow";
+                assert_eq!(slow, ms.is_some(), "{}: {nav}", f.title);
+            }
         }
         assert!(findings(NAV, ID).is_empty());
     }

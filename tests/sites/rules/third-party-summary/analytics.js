@@ -1,0 +1,2 @@
+// A third-party analytics beacon: records the page view and leaves.
+globalThis.analyticsQueue = [['pageview', location.pathname]];
