@@ -336,11 +336,25 @@ pub fn log_normal_score(curve: ControlPoints, value: f64) -> f64 {
     let standardized = x_log_ratio * INVERSE_ERFC_ONE_FIFTH / p10_log_ratio;
     let score = (1.0 - erf(standardized)) / 2.0;
     if score.is_nan() {
-        0.0
+        return 0.0;
+    }
+    // "Clamp to avoid floating-point out-of-bounds issues and keep score in expected range":
+    // at or below p10 in [0.9, 1], up to the median in [0.5, 0.9), above it in [0, 0.5).
+    if value <= curve.p10 {
+        score.clamp(MIN_PASSING_SCORE, 1.0)
+    } else if value <= curve.median {
+        score.clamp(MIN_AVERAGE_SCORE, MAX_AVERAGE_SCORE)
     } else {
-        score.clamp(0.0, 1.0)
+        score.clamp(0.0, MAX_FAILING_SCORE)
     }
 }
+
+/// `shared/statistics.js`: the score bands' bounds, as Lighthouse writes them (the nearest
+/// doubles to 0.9 from above and below, and to 0.5 from below).
+const MIN_PASSING_SCORE: f64 = 0.9;
+const MAX_AVERAGE_SCORE: f64 = 0.899_999_999_999_999_9;
+const MIN_AVERAGE_SCORE: f64 = 0.5;
+const MAX_FAILING_SCORE: f64 = 0.499_999_999_999_999_94;
 
 /// The error function, Abramowitz and Stegun 7.1.26 (maximum error 1.5e-7), as
 /// `shared/statistics.js` `erf` approximates it, so that scores equal Lighthouse's.
@@ -438,6 +452,99 @@ pub fn scores(report: &Report) -> Scores {
 
 #[cfg(test)]
 mod tests {
+
+    /// Lighthouse 12.8.2's own `Util.computeLogNormalScore` (shared/util.js) on both form
+    /// factors' control points, computed with that package in Node: (form factor, metric,
+    /// value, score).
+    const LIGHTHOUSE_SCORES: &[(&str, &str, f64, f64)] = &[
+        ("mobile", "FCP", 0.0, 1.0),
+        ("mobile", "FCP", 500.0, 1.0),
+        ("mobile", "FCP", 934.0, 1.0),
+        ("mobile", "FCP", 1200.0, 0.99),
+        ("mobile", "FCP", 1800.0, 0.9),
+        ("mobile", "FCP", 2400.0, 0.71),
+        ("mobile", "FCP", 3000.0, 0.5),
+        ("mobile", "FCP", 4500.0, 0.15),
+        ("mobile", "FCP", 9000.0, 0.0),
+        ("mobile", "LCP", 0.0, 1.0),
+        ("mobile", "LCP", 1000.0, 1.0),
+        ("mobile", "LCP", 1200.0, 1.0),
+        ("mobile", "LCP", 2000.0, 0.97),
+        ("mobile", "LCP", 2500.0, 0.9),
+        ("mobile", "LCP", 3200.0, 0.72),
+        ("mobile", "LCP", 4000.0, 0.5),
+        ("mobile", "LCP", 6000.0, 0.13),
+        ("mobile", "LCP", 20000.0, 0.0),
+        ("mobile", "TBT", 0.0, 1.0),
+        ("mobile", "TBT", 50.0, 1.0),
+        ("mobile", "TBT", 150.0, 0.94),
+        ("mobile", "TBT", 200.0, 0.9),
+        ("mobile", "TBT", 350.0, 0.73),
+        ("mobile", "TBT", 600.0, 0.5),
+        ("mobile", "TBT", 1200.0, 0.2),
+        ("mobile", "CLS", 0.0, 1.0),
+        ("mobile", "CLS", 0.01, 1.0),
+        ("mobile", "CLS", 0.05, 0.99),
+        ("mobile", "CLS", 0.1, 0.9),
+        ("mobile", "CLS", 0.15, 0.76),
+        ("mobile", "CLS", 0.25, 0.5),
+        ("mobile", "CLS", 0.5, 0.16),
+        ("mobile", "CLS", 1.2, 0.01),
+        ("desktop", "FCP", 0.0, 1.0),
+        ("desktop", "FCP", 500.0, 1.0),
+        ("desktop", "FCP", 934.0, 0.9),
+        ("desktop", "FCP", 1200.0, 0.75),
+        ("desktop", "FCP", 1800.0, 0.38),
+        ("desktop", "FCP", 2400.0, 0.16),
+        ("desktop", "FCP", 3000.0, 0.06),
+        ("desktop", "FCP", 4500.0, 0.0),
+        ("desktop", "FCP", 9000.0, 0.0),
+        ("desktop", "LCP", 0.0, 1.0),
+        ("desktop", "LCP", 1000.0, 0.94),
+        ("desktop", "LCP", 1200.0, 0.9),
+        ("desktop", "LCP", 2000.0, 0.63),
+        ("desktop", "LCP", 2500.0, 0.46),
+        ("desktop", "LCP", 3200.0, 0.29),
+        ("desktop", "LCP", 4000.0, 0.17),
+        ("desktop", "LCP", 6000.0, 0.04),
+        ("desktop", "LCP", 20000.0, 0.0),
+        ("desktop", "TBT", 0.0, 1.0),
+        ("desktop", "TBT", 50.0, 1.0),
+        ("desktop", "TBT", 150.0, 0.9),
+        ("desktop", "TBT", 200.0, 0.8),
+        ("desktop", "TBT", 350.0, 0.5),
+        ("desktop", "TBT", 600.0, 0.2),
+        ("desktop", "TBT", 1200.0, 0.03),
+        ("desktop", "CLS", 0.0, 1.0),
+        ("desktop", "CLS", 0.01, 1.0),
+        ("desktop", "CLS", 0.05, 0.99),
+        ("desktop", "CLS", 0.1, 0.9),
+        ("desktop", "CLS", 0.15, 0.76),
+        ("desktop", "CLS", 0.25, 0.5),
+        ("desktop", "CLS", 0.5, 0.16),
+        ("desktop", "CLS", 1.2, 0.01),
+    ];
+
+    #[test]
+    fn metric_scores_equal_lighthouse_12s() {
+        for &(form_factor, metric, value, expected) in LIGHTHOUSE_SCORES {
+            let curves = match form_factor {
+                "mobile" => MOBILE,
+                _ => DESKTOP,
+            };
+            let curve = match metric {
+                "FCP" => curves.fcp,
+                "LCP" => curves.lcp,
+                "TBT" => curves.tbt,
+                _ => curves.cls,
+            };
+            assert_eq!(
+                metric_score(curve, value),
+                expected,
+                "{form_factor} {metric} {value}"
+            );
+        }
+    }
     use proptest::prelude::*;
 
     use super::*;
