@@ -63,6 +63,10 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
   if (dir) {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     base = `chrome-extension://${new URL(worker.url()).host}`;
+    // The worker exists before its script has run: a page loaded in that moment loses the
+    // webRequest events of its subresources (seen on the first page of a fresh browser).
+    // Running something in the worker waits for its script to have registered its listeners.
+    await worker.evaluate(() => true);
   }
   let extensionPage = null;
   return {
