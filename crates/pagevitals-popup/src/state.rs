@@ -61,9 +61,40 @@ pub enum TabState {
     Ready(Box<Loaded>),
 }
 
+/// Hosts where the browsers let no extension script run, though their URLs are https: the
+/// extension stores and the browser vendors' account pages. Chromium: `chromewebstore.google.com`
+/// and `chrome.google.com/webstore` (`extensions/common/extension_urls.cc`, the web store is
+/// never scriptable); Firefox: the default of the `extensions.webextensions.restrictedDomains`
+/// preference (`modules/libpref/init/all.js`).
+pub const RESTRICTED_HOSTS: &[&str] = &[
+    "chromewebstore.google.com",
+    "accounts-static.cdn.mozilla.net",
+    "accounts.firefox.com",
+    "addons.cdn.mozilla.net",
+    "addons.mozilla.org",
+    "api.accounts.firefox.com",
+    "content.cdn.mozilla.net",
+    "discovery.addons.mozilla.org",
+    "install.mozilla.org",
+    "oauth.accounts.firefox.com",
+    "profile.accounts.firefox.com",
+    "support.mozilla.org",
+    "sync.services.mozilla.com",
+];
+
 /// Decides the state from the tab (absent when the browser gave none) and the bridge's JSON
 /// for its current page view (`null` or absent before the first report).
+///
+/// A tab whose URL is not one PageVitals measures is restricted even when an older page
+/// view of it was stored: that report is about a page the tab no longer shows. The URL is
+/// absent exactly for such pages (the host permissions cover every http and https page).
 pub fn classify(tab: Option<&Tab>, view_json: Option<&str>) -> TabState {
+    if !tab
+        .and_then(|t| t.url.as_deref())
+        .is_some_and(is_measurable)
+    {
+        return TabState::Restricted;
+    }
     let view = view_json
         .and_then(|json| serde_json::from_str::<Option<StoredView>>(json).ok())
         .flatten()
@@ -81,17 +112,26 @@ pub fn classify(tab: Option<&Tab>, view_json: Option<&str>) -> TabState {
             .map_or_else(|| error.to_string(), str::to_owned);
         return TabState::Failed(message);
     }
-    match tab.and_then(|t| t.url.as_deref()) {
-        Some(url) if is_measurable(url) => TabState::Waiting,
-        _ => TabState::Restricted,
-    }
+    TabState::Waiting
 }
 
-/// Whether PageVitals measures pages at `url`: http and https only, as the content script's
-/// matches say.
+/// Whether PageVitals measures pages at `url`: http and https, as the content script's
+/// matches say, except where the browser lets no extension run ([`RESTRICTED_HOSTS`],
+/// `chrome.google.com/webstore`).
 pub fn is_measurable(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
+    let lower = url.trim().to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    let path = &rest[authority.len()..];
+    !(RESTRICTED_HOSTS.contains(&host)
+        || (host == "chrome.google.com" && path.starts_with("/webstore")))
 }
 
 fn parse_report(raw: String, shifts: &[serde_json::Value]) -> Result<Loaded, serde_json::Error> {
@@ -148,6 +188,30 @@ mod tests {
     }
 
     #[test]
+    fn the_stores_are_restricted_even_with_an_older_report() {
+        for url in [
+            "https://chromewebstore.google.com/detail/x",
+            "https://chrome.google.com/webstore/category/extensions",
+            "https://addons.mozilla.org/en-US/firefox/",
+            "https://user@addons.mozilla.org:443/",
+        ] {
+            assert!(!is_measurable(url), "{url}");
+        }
+        assert!(is_measurable("https://chrome.google.com/search"));
+        assert!(is_measurable("https://mozilla.org/"));
+        // The tab left a measured page for a browser page: the old report is not shown.
+        let view = serde_json::json!({ "report": report_json("basic.chromium.json") }).to_string();
+        assert_eq!(
+            classify(Some(&tab(None)), Some(&view)),
+            TabState::Restricted
+        );
+        assert_eq!(
+            classify(Some(&tab(Some("https://addons.mozilla.org/"))), Some(&view)),
+            TabState::Restricted
+        );
+    }
+
+    #[test]
     fn a_stored_report_is_ready_with_its_raw_text_and_shifts() {
         let raw = report_json("basic.chromium.json");
         let view = serde_json::json!({
@@ -156,7 +220,8 @@ mod tests {
             "shifts": [{"entryType":"layout-shift","startTime":10,"value":0.1,"hadRecentInput":false,
                         "sources":[]}, {"bad": true}],
         });
-        let TabState::Ready(loaded) = classify(Some(&tab(None)), Some(&view.to_string())) else {
+        let page = tab(Some("http://127.0.0.1/basic.html"));
+        let TabState::Ready(loaded) = classify(Some(&page), Some(&view.to_string())) else {
             panic!("not ready");
         };
         assert_eq!(loaded.raw, raw);
@@ -172,6 +237,9 @@ mod tests {
             TabState::Failed("record 3: bad".to_owned())
         );
         let bad = r#"{"report":"{\"schema\":1}"}"#;
-        assert!(matches!(classify(None, Some(bad)), TabState::Failed(_)));
+        assert!(matches!(
+            classify(Some(&tab(Some("https://x/"))), Some(bad)),
+            TabState::Failed(_)
+        ));
     }
 }
