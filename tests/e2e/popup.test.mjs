@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { pollUntil, ROOT, waitForReport } from '../../scripts/lib/browsers.mjs';
+import { browse } from '../support/soft-navigation.mjs';
 import { browserSuite } from '../support/suite.mjs';
 
 const ARTIFACTS = join(ROOT, 'target/artifacts');
@@ -246,6 +247,35 @@ for (const browser of ['chromium', 'firefox']) {
       await popup.close();
       await page.close();
     });
+
+    if (browser === 'chromium') {
+      // Soft navigations exist only in Chromium (Firefox's Routes tab says unsupported).
+      test('single-page-app routes are listed with their own metrics', async () => {
+        const { page, url, mine } = await browse(suite.session, suite.server.url, 'popup');
+        const { log } = await waitForReport(suite.session, url, (r, s) => mine(r, s) && r.softNavigations?.length === 2);
+        const states = await suite.session.extensionStates();
+        const [tabKey] = Object.entries(states).find(([k, v]) => k.startsWith('tab:') && v.current === log.page.navigationId);
+        const popup = await suite.session.openExtensionPage(`popup.html?tab=${tabKey.slice('tab:'.length)}`);
+        await pollUntil(() => popup.evaluate(() => !!document.querySelector('[data-testid=tab-routes]')));
+        await click(popup, 'tab-routes');
+        const same = async () => {
+          const all = await suite.session.extensionStates();
+          const { report } = all[`view:${tabKey.slice('tab:'.length)}:${all[tabKey].current}`];
+          const rows = await popup.evaluate(() =>
+            [...document.querySelectorAll('[data-testid=routes] tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent)),
+          );
+          const expected = report.softNavigations.map((route) => [
+            new URL(route.page.url).pathname.split('/').filter(Boolean).at(-1) + new URL(route.page.url).search,
+            ...['LCP', 'INP', 'CLS'].map((m) => (route.metrics[m] ? shown(m, route.metrics[m].value) : '–')),
+          ]);
+          return JSON.stringify(rows) === JSON.stringify(expected) && rows;
+        };
+        const rows = await pollUntil(same);
+        assert.equal(rows.length, 2);
+        await popup.close();
+        await page.close();
+      });
+    }
 
     test('a page the extension cannot measure says so', async () => {
       // The popup's own tab: an extension page, not http(s), with no report.

@@ -160,4 +160,20 @@ mod tests {
         );
         assert_eq!(saving(None, None), "");
     }
+
+    #[test]
+    fn soft_navigation_routes_get_a_table() {
+        let r = report("soft-navigation.chromium.json");
+        assert!(!r.soft_navigations.is_empty());
+        let md = summary(&r, &Extras::default());
+        assert!(md.contains("## Routes"));
+        for route in &r.soft_navigations {
+            assert!(
+                md.contains(&format!("| {} |", route.page.url)),
+                "{}",
+                route.page.url
+            );
+        }
+        assert!(!summary(&report("basic.chromium.json"), &Extras::default()).contains("## Routes"));
+    }
 }
