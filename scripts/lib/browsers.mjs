@@ -3,6 +3,8 @@
 // (temporary add-on). Both sessions offer the same small interface:
 //   open(url, {initScript}) -> page (evaluate, close)
 //   extensionStates()       -> the background's per-tab records from storage.session
+//   openExtensionPage(path, {beforeLoad}) -> a new tab with the extension's page at `path`
+//                           (e.g. popup.html?tab=3); beforeLoad(page) runs before it loads
 //   close()
 // A missing browser throws: tests fail rather than skip.
 import { execFileSync } from 'node:child_process';
@@ -90,14 +92,13 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
     async extensionStates() {
       return this.extensionEval(() => chrome.storage.session.get(null));
     },
+    async openExtensionPage(path, { beforeLoad } = {}) {
+      return openExtensionPage(context, `${base}/${path}`, beforeLoad);
+    },
     /** Runs `fn(arg)` in an extension page, where the WebExtension API is available. */
     async extensionEval(fn, arg) {
       extensionPage ??= await openExtensionPage(context, `${base}/popup.html`);
       return extensionPage.evaluate(fn, arg);
-    },
-    /** Opens one of the extension's pages (`options.html`, ...) in a new tab. */
-    async openExtension(path) {
-      return openExtensionPage(context, `${base}/${path}`);
     },
     context,
     async close() {
@@ -107,8 +108,10 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
   };
 }
 
-async function openExtensionPage(context, url) {
+/** `beforeLoad(page)` runs before the page starts loading (to attach listeners). */
+async function openExtensionPage(context, url, beforeLoad) {
   const page = await context.newPage();
+  await beforeLoad?.(page);
   await page.goto(url);
   return page;
 }
@@ -153,27 +156,20 @@ export async function launchFirefox({ extension = true } = {}) {
     },
     /** Runs `fn(arg)` in an extension page, where the WebExtension API is available. */
     async extensionEval(fn, arg) {
-      if (!extensionPage) {
-        extensionPage = await browser.newPage();
-        // puppeteer over BiDi never sees the navigation events of a moz-extension:// page,
-        // so goto() would time out although the page loads: start it, then poll for it.
-        extensionPage.goto(`${base}/popup.html`, { timeout: 0 }).catch(() => {});
-        // A throw means the page is still mid-navigation: not ready yet.
-        await pollUntil(() =>
-          extensionPage
-            .evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete')
-            .catch(() => false),
-        );
-      }
+      extensionPage ??= await this.openExtensionPage('popup.html');
       return extensionPage.evaluate(fn, arg);
     },
-    /** Opens one of the extension's pages (`options.html`, ...) in a new tab. */
-    async openExtension(path) {
+    async openExtensionPage(path, { beforeLoad } = {}) {
       const page = await browser.newPage();
-      // As above: no navigation events for moz-extension:// pages; poll for the page.
+      await beforeLoad?.(page);
+      // puppeteer over BiDi never sees the navigation events of a moz-extension:// page,
+      // so goto() would time out although the page loads: start it, then poll for it.
       page.goto(`${base}/${path}`, { timeout: 0 }).catch(() => {});
+      // A throw means the page is still mid-navigation: not ready yet.
       await pollUntil(() =>
-        page.evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete').catch(() => false),
+        page
+          .evaluate(() => location.protocol === 'moz-extension:' && document.readyState === 'complete')
+          .catch(() => false),
       );
       return page;
     },

@@ -38,8 +38,9 @@ build_if_stale() {
   local stamp="$ROOT/dist/.built"
   # What the wasm build and dist/ are made from (not the bench crate, nor fuzz artifacts).
   local inputs=(crates/pagevitals-agent crates/pagevitals-core/src crates/pagevitals-core/Cargo.toml
-    crates/pagevitals-engine/src crates/pagevitals-engine/Cargo.toml extension manifest.json
-    headless/agent-entry.js Cargo.toml Cargo.lock package-lock.json scripts/build scripts/lib/sizes.mjs)
+    crates/pagevitals-engine/src crates/pagevitals-engine/Cargo.toml crates/pagevitals-popup/src
+    crates/pagevitals-popup/Cargo.toml extension manifest.json headless/agent-entry.js
+    Cargo.toml Cargo.lock package-lock.json scripts/build scripts/lib/sizes.mjs)
   if [ -f "$stamp" ] && [ -z "$(cd "$ROOT" && find "${inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi

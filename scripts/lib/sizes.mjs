@@ -17,6 +17,9 @@ export const AGENT_FORMS = {
   wasm2js: [...COMMON, 'agent/pagevitals_agent_bg.wasm.js'],
 };
 
+/** The files the popup loads when it opens (besides popup.html and compat.js). */
+export const POPUP_FILES = ['popup.js', 'popup/bridge.js', 'popup/pagevitals_popup.js', 'popup/pagevitals_popup_bg.wasm'];
+
 /** Total raw and brotli bytes of `paths`. */
 export function sizeOf(paths) {
   return paths.reduce(
@@ -48,6 +51,14 @@ function report(dir) {
   for (const [form, list] of Object.entries(AGENT_FORMS)) {
     const { raw, brotli } = sizeOf(list.map((f) => join(dir, f)));
     const label = `in-page agent, ${form} form:`;
+    console.log(`  ${label}${kb(raw).padStart(48 - label.length)}${kb(brotli)}`);
+  }
+  const popup = [
+    ['popup wasm:', ['popup/pagevitals_popup_bg.wasm']],
+    ['popup, all it loads:', POPUP_FILES],
+  ];
+  for (const [label, list] of popup) {
+    const { raw, brotli } = sizeOf(list.map((f) => join(dir, f)));
     console.log(`  ${label}${kb(raw).padStart(48 - label.length)}${kb(brotli)}`);
   }
 }

@@ -24,7 +24,7 @@ for (const browser of ['chromium', 'firefox']) {
 
     test('the options page refuses a bad budget and a saved one is checked in the report', async () => {
       const { session, server } = suite;
-      const options = await session.openExtension('options.html');
+      const options = await session.openExtensionPage('options.html');
       const origin = new URL(server.url).origin;
 
       const refused = await submit(options, {
