@@ -109,7 +109,19 @@ for (const browser of ['chromium', 'firefox']) {
       assert.equal(await popup.evaluate(() => document.querySelector('[data-testid=page-url]').textContent), report.page.url);
       const cls = (await shownCards(popup)).find((c) => c.name === 'CLS');
       assert.equal(cls.status, browser === 'firefox' ? 'unsupported' : 'measured', 'CLS is unsupported in Firefox, never 0');
-      assert.ok(await popup.evaluate(() => !!document.querySelector('[data-testid=no-budget]')), 'no budget set, said so');
+      // No budget set for this origin: the built-in one (every Core Web Vital good) is checked,
+      // and the popup shows the stored results, and the stored estimated score.
+      const shown = await popup.evaluate(() => ({
+        statuses: [...document.querySelectorAll('[data-testid=budgets] tbody tr')].map((tr) => tr.lastElementChild.textContent),
+        score: document.querySelector('[data-testid=score]')?.dataset.score,
+      }));
+      const checked = await pollUntil(async () => {
+        const { report: r } = await stored();
+        return r.budgets?.evaluation && r;
+      });
+      assert.equal(checked.budgets.evaluation.format, 'default');
+      assert.deepEqual(shown.statuses, checked.budgets.evaluation.groups.flatMap((g) => g.results.map((r) => r.status)));
+      assert.equal(shown.score, String(Math.round(checked.score.mobile.score * 100)));
 
       // Live: an interaction on the page reaches the open popup without reopening it.
       await page.bringToFront();

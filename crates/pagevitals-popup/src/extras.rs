@@ -1,7 +1,8 @@
-//! Report sections newer than the core's types in this build: `budgets` (the results of the
-//! budget the user set) and `score` (the estimated Lighthouse performance score). They are
-//! read leniently from the stored report's JSON, so that the popup shows them as soon as the
-//! core writes them, and says "no budget set" until then.
+//! The report's `budgets` (the page view checked against the origin's budget, or the built-in
+//! one: `{"evaluation": {.., "groups": [{"results": [..]}]}}`, or `{"error": {..}}` for a
+//! malformed budget file) and `score` (`{"mobile": {"score", "estimated", ..}, "desktop", ..}`),
+//! read leniently from the stored report's JSON: an older report without them reads as "no
+//! budget set" and "no score yet", and a bare list of results or a bare score still reads.
 
 use serde::Deserialize;
 
@@ -44,7 +45,7 @@ fn in_unit(value: Option<f64>, unit: &str) -> String {
         (None, _) => "–".to_owned(),
         (Some(v), "ms") => format::ms(v),
         (Some(v), "bytes") => format::bytes(v),
-        (Some(v), "kilobytes" | "kb" | "KB") => format::bytes(v * 1024.0),
+        (Some(v), "kiB" | "kilobytes" | "kb" | "KB") => format::bytes(v * 1024.0),
         (Some(v), "count" | "requests") => format!("{v}"),
         (Some(v), _) => format!("{}", (v * 1000.0).round() / 1000.0),
     }
@@ -53,13 +54,37 @@ fn in_unit(value: Option<f64>, unit: &str) -> String {
 /// The budget rows, or `None` when the report carries no budget results.
 pub fn budget_rows(budgets: Option<&serde_json::Value>) -> Option<Vec<BudgetRow>> {
     let value = budgets?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        serde_json::Value::Object(_) => value.get("results")?.as_array()?,
+    if let Some(error) = value.get("error") {
+        // A malformed budget file: one row that says where, never a pass.
+        let at = format!(
+            "{}:{}:{} {}",
+            text(error, &["file"]).unwrap_or_default(),
+            text(error, &["line"]).unwrap_or_default(),
+            text(error, &["column"]).unwrap_or_default(),
+            text(error, &["pointer"]).unwrap_or_default()
+        );
+        return Some(vec![BudgetRow {
+            name: format!("budget file error at {}", at.trim()),
+            measured: text(error, &["found"]).unwrap_or_default(),
+            limit: text(error, &["expected"]).unwrap_or_default(),
+            status: "error".to_owned(),
+        }]);
+    }
+    let value = value.get("evaluation").unwrap_or(value);
+    let items: Vec<&serde_json::Value> = match value {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        serde_json::Value::Object(_) => match value.get("groups").and_then(|g| g.as_array()) {
+            Some(groups) => groups
+                .iter()
+                .filter_map(|g| g.get("results").and_then(|r| r.as_array()))
+                .flatten()
+                .collect(),
+            None => value.get("results")?.as_array()?.iter().collect(),
+        },
         _ => return None,
     };
     let rows: Vec<BudgetRow> = items
-        .iter()
+        .into_iter()
         .map(|item| {
             let unit = text(item, &["unit"]).unwrap_or_default();
             let number = |k: &str| item.get(k).and_then(serde_json::Value::as_f64);
@@ -80,7 +105,7 @@ pub fn status_class(status: &str) -> &'static str {
     match status {
         "pass" => "good",
         "warn" => "needs-improvement",
-        "fail" => "poor",
+        "fail" | "error" => "poor",
         _ => "neutral",
     }
 }
@@ -100,6 +125,8 @@ pub struct ScoreView {
 /// The score, or `None` when the report has none.
 pub fn score_view(score: Option<&serde_json::Value>) -> Option<ScoreView> {
     let value = score?;
+    // The report's scores: Lighthouse's mobile curves, the configuration its score means.
+    let value = value.get("mobile").unwrap_or(value);
     let (raw, estimated) = match value {
         serde_json::Value::Number(n) => (n.as_f64(), true),
         serde_json::Value::Object(_) => (
@@ -133,6 +160,33 @@ pub fn score_view(score: Option<&serde_json::Value>) -> Option<ScoreView> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_reports_budget_check_and_scores_read_as_written() {
+        let budgets = json!({"evaluation": {"file": "built-in", "status": "fail", "groups": [
+            {"budget": "/budgets/0", "results": [
+                {"name": "rating largest-contentful-paint", "unit": "ms", "measured": 4200.0,
+                 "limit": 2500.0, "status": "fail"},
+                {"name": "resourceSizes script", "unit": "kiB", "measured": 12.0,
+                 "limit": 100.0, "status": "pass"}]}]}});
+        let rows = budget_rows(Some(&budgets)).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].status, "fail");
+        assert_eq!(rows[1].limit, format::bytes(100.0 * 1024.0));
+        let error = json!({"error": {"file": "budget.json", "line": 1, "column": 30,
+            "pointer": "/0/timings/0/metric", "expected": "a Lighthouse metric", "found": "\"lcp\""}});
+        let rows = budget_rows(Some(&error)).unwrap();
+        assert_eq!(rows[0].status, "error");
+        assert!(
+            rows[0]
+                .name
+                .contains("budget.json:1:30 /0/timings/0/metric")
+        );
+        let scores =
+            json!({"mobile": {"score": 0.87, "estimated": true}, "desktop": {"score": 0.95}});
+        let s = score_view(Some(&scores)).unwrap();
+        assert_eq!((s.score, s.class), (Some(87), "needs-improvement"));
+    }
 
     #[test]
     fn no_budget_is_none_and_results_become_rows() {
