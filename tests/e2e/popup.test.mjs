@@ -111,7 +111,7 @@ for (const browser of ['chromium', 'firefox']) {
       assert.equal(cls.status, browser === 'firefox' ? 'unsupported' : 'measured', 'CLS is unsupported in Firefox, never 0');
       // No budget set for this origin: the built-in one (every Core Web Vital good) is checked,
       // and the popup shows the stored results, and the stored estimated score.
-      const shown = await popup.evaluate(() => ({
+      const budgetShown = await popup.evaluate(() => ({
         statuses: [...document.querySelectorAll('[data-testid=budgets] tbody tr')].map((tr) => tr.lastElementChild.textContent),
         score: document.querySelector('[data-testid=score]')?.dataset.score,
       }));
@@ -120,8 +120,8 @@ for (const browser of ['chromium', 'firefox']) {
         return r.budgets?.evaluation && r;
       });
       assert.equal(checked.budgets.evaluation.format, 'default');
-      assert.deepEqual(shown.statuses, checked.budgets.evaluation.groups.flatMap((g) => g.results.map((r) => r.status)));
-      assert.equal(shown.score, String(Math.round(checked.score.mobile.score * 100)));
+      assert.deepEqual(budgetShown.statuses, checked.budgets.evaluation.groups.flatMap((g) => g.results.map((r) => r.status)));
+      assert.equal(budgetShown.score, String(Math.round(checked.score.mobile.score * 100)));
 
       // Live: an interaction on the page reaches the open popup without reopening it.
       await page.bringToFront();
