@@ -5,13 +5,15 @@
 //
 // storage.session layout:
 //   tab:<tabId>                 -> { current: navigationId, views: [navigationId, ...] }
-//   view:<tabId>:<navigationId> -> { log, report, error }
+//   view:<tabId>:<navigationId> -> { log, report, error }: in all but the latest two views of
+//                                  a tab, log.records is let go (log.released: true) and the
+//                                  report no longer changes
 // storage.local (kept across sessions, written by the options page):
 //   budget:<origin>             -> { name, text }: the budget checked for that origin's pages;
 //                                  without one, the built-in budget (every Core Web Vital good)
 // A soft navigation (single-page-app route change, Chromium) starts a new report inside its
 // page view's: report.softNavigations[i], with its own page, metrics and verdict.
-import init, { analyzeWithBudget } from './engine/pagevitals_engine.js';
+import init, { analyzeWithBudget, compactLog } from './engine/pagevitals_engine.js';
 import { api } from './compat.js';
 import { BADGE_COLORS, badgeText } from './badge.js';
 
@@ -42,8 +44,32 @@ const MAX_PENDING_RESPONSES = 500;
 
 const engineReady = init({ module_or_path: api.runtime.getURL('engine/pagevitals_engine_bg.wasm') });
 
-/** Per-tab promise chains, so the batches of one tab are applied in order. */
+/**
+ * Page views whose log is kept (the current one and the one before, which may still send its
+ * last batch); older ones keep only their report. With the log's own bound
+ * (`CompactLimits::DEFAULT` in pagevitals-core, about 4.4 MB of records) this keeps one tab's
+ * logs under 9 MB however hostile its pages are.
+ */
+const LOGS_KEPT_PER_TAB = 2;
+
+/**
+ * A log is compacted (pagevitals-core `log::compact`: whole kinds capped, layout shifts reduced
+ * to the session windows that matter) once it holds more records or JSON than this; below
+ * it nothing can be over a cap that matters, and the log is kept whole.
+ */
+const COMPACT_RECORDS = 2_000;
+const COMPACT_BYTES = 2 * 1024 * 1024;
+
+/** Per-tab promise chains, so the work of one tab is done in order. */
 const queues = new Map();
+
+/**
+ * Per-tab inboxes: what arrived (agent batches and responses, in arrival order) and waits
+ * for the tab's next drain. However fast a page sends, each drain applies everything waiting,
+ * then rebuilds each report it touched once: work grows with what arrives, not with
+ * (arrivals x log size).
+ */
+const inboxes = new Map();
 
 const tabKey = (tabId) => `tab:${tabId}`;
 const pendingKey = (tabId) => `pending:${tabId}`;
@@ -59,38 +85,158 @@ function enqueue(tabId, task) {
   });
 }
 
-async function ingest(tabId, json) {
-  const batch = JSON.parse(json);
-  const navigationId = batch.page?.navigationId;
-  if (typeof navigationId !== 'string' || !Array.isArray(batch.records)) return;
-  const key = viewKey(tabId, navigationId);
-  const {
-    [key]: stored,
-    [tabKey(tabId)]: tab = { views: [] },
-    [pendingKey(tabId)]: pending = [],
-  } = await api.storage.session.get([key, tabKey(tabId), pendingKey(tabId)]);
-  let log = stored?.log;
-  if (!log) {
-    // A new page view: the responses seen since its document began loading come first.
-    log = { ...batch, records: pending };
-    await api.storage.session.remove(pendingKey(tabId));
+/** Puts `item` in the tab's inbox, starting a drain unless one is already waiting. */
+function deliver(tabId, item) {
+  const inbox = inboxes.get(tabId);
+  if (inbox) {
+    inbox.push(item);
+    return;
   }
-  log.page = batch.page;
-  log.now = Math.max(log.now ?? 0, batch.now ?? 0);
-  if (batch.interactionCount !== undefined) log.interactionCount = batch.interactionCount;
-  for (const record of batch.records) log.records.push(record);
-  await engineReady;
-  const budget = await budgetFor(log.page.url);
-  const outcome = JSON.parse(analyzeWithBudget(JSON.stringify(log), budget.name, budget.text));
-
-  const views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
-  const dropped = views.splice(0, Math.max(0, views.length - MAX_VIEWS_PER_TAB));
-  await api.storage.session.set({
-    [key]: { log, report: outcome.report ?? null, error: outcome.error ?? null },
-    [tabKey(tabId)]: { current: navigationId, views },
+  inboxes.set(tabId, [item]);
+  enqueue(tabId, () => {
+    const items = inboxes.get(tabId);
+    inboxes.delete(tabId);
+    return drain(tabId, items);
   });
+}
+
+/**
+ * Applies what arrived for a tab, in order. A top-level document response starts a new page
+ * view whose agent has not reported yet, so responses wait under pending:<tab> until the
+ * view's first batch arrives; later ones join the tab's current view directly. Each view
+ * that got a batch has its log compacted if it must be and its report rebuilt, once.
+ */
+async function drain(tabId, items) {
+  const { [tabKey(tabId)]: tab = { views: [] }, [pendingKey(tabId)]: storedPending } =
+    await api.storage.session.get([tabKey(tabId), pendingKey(tabId)]);
+  let pending = storedPending ?? null;
+  let pendingChanged = false;
+  /** navigationId -> { view: {log, report, error}, analyze: boolean }, as loaded or made. */
+  const touched = new Map();
+  const load = async (navigationId) => {
+    if (!touched.has(navigationId)) {
+      const key = viewKey(tabId, navigationId);
+      const { [key]: view } = await api.storage.session.get(key);
+      touched.set(navigationId, { view: view ?? null, analyze: false });
+    }
+    return touched.get(navigationId);
+  };
+
+  for (const item of items) {
+    if (item.response) {
+      const record = responseRecord(item.response);
+      if (item.response.type === 'main_frame') {
+        pending = [record];
+        pendingChanged = true;
+      } else if (pending) {
+        if (pending.length < MAX_PENDING_RESPONSES) pending.push(record);
+        pendingChanged = true;
+      } else if (tab.current) {
+        // Appended only: the agent's batch with this response's resource entry follows and
+        // rebuilds the report.
+        const { view } = await load(tab.current);
+        if (view && !view.log.released) view.log.records.push(record);
+      }
+      continue;
+    }
+    const batch = JSON.parse(item.json);
+    const navigationId = batch.page?.navigationId;
+    if (typeof navigationId !== 'string' || !Array.isArray(batch.records)) continue;
+    const entry = await load(navigationId);
+    if (entry.view?.log.released) continue; // an old view whose records were let go
+    if (!entry.view) {
+      // A new page view: the responses seen since its document began loading come first.
+      entry.view = { log: { ...batch, records: pending ?? [] }, report: null, error: null };
+      pending = null;
+      pendingChanged = true;
+    }
+    const log = entry.view.log;
+    log.page = batch.page;
+    log.now = Math.max(log.now ?? 0, batch.now ?? 0);
+    if (batch.interactionCount !== undefined) log.interactionCount = batch.interactionCount;
+    if (batch.agentCost !== undefined) log.agentCost = batch.agentCost;
+    for (const record of batch.records) log.records.push(record);
+    entry.analyze = true;
+    tab.views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
+    tab.current = navigationId;
+  }
+
+  await engineReady;
+  let current; // the current view's report, if it was rebuilt
+  const writes = {};
+  for (const [navigationId, { view, analyze }] of touched) {
+    if (!view) continue;
+    if (analyze) {
+      const report = await rebuild(view);
+      if (navigationId === tab.current) current = report;
+    }
+    writes[viewKey(tabId, navigationId)] = view;
+  }
+  const dropped = tab.views.splice(0, Math.max(0, tab.views.length - MAX_VIEWS_PER_TAB));
+  writes[tabKey(tabId)] = tab;
+  if (pendingChanged && pending) writes[pendingKey(tabId)] = pending;
+  await store(writes);
+  if (pendingChanged && !pending) await api.storage.session.remove(pendingKey(tabId));
   if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
-  await showBadge(tabId, currentVerdict(outcome.report));
+  await letGoOfOldLogs(tabId, tab.views);
+  if (current !== undefined) await showBadge(tabId, currentVerdict(current));
+}
+
+/** Compacts the view's log if it must be, then rebuilds its report; returns the report. */
+async function rebuild(view) {
+  let text = JSON.stringify(view.log);
+  if (view.log.records.length > COMPACT_RECORDS || text.length > COMPACT_BYTES) {
+    const compacted = JSON.parse(compactLog(text));
+    if (compacted.log) {
+      text = compacted.log;
+      view.log = JSON.parse(text);
+    }
+  }
+  const budget = await budgetFor(view.log.page.url);
+  const outcome = JSON.parse(analyzeWithBudget(text, budget.name, budget.text));
+  view.report = outcome.report ?? null;
+  view.error = outcome.error ?? null;
+  return view.report;
+}
+
+/**
+ * Writes to storage.session. Past its quota (10 MB in Chromium, shared by every tab), the
+ * views are written without their logs: each keeps its latest report, which stops updating,
+ * and says why.
+ */
+async function store(writes) {
+  try {
+    await api.storage.session.set(writes);
+  } catch (error) {
+    for (const [key, value] of Object.entries(writes)) {
+      if (key.startsWith('view:') && !value.log.released) {
+        value.log = release(value.log);
+        value.error = {
+          record: null,
+          path: '.',
+          message: `storage is full, so this page view's report is no longer updated (${error.message ?? error})`,
+        };
+      }
+    }
+    await api.storage.session.set(writes);
+  }
+}
+
+/** The log without its records: what a view keeps once its report can no longer change. */
+function release(log) {
+  return { ...log, records: [], released: true };
+}
+
+/** Keeps the logs of the latest [`LOGS_KEPT_PER_TAB`] views only; older views keep their report. */
+async function letGoOfOldLogs(tabId, views) {
+  const old = views.slice(0, Math.max(0, views.length - LOGS_KEPT_PER_TAB)).map((id) => viewKey(tabId, id));
+  if (!old.length) return;
+  const stored = await api.storage.session.get(old);
+  const writes = {};
+  for (const [key, view] of Object.entries(stored)) {
+    if (view && !view.log.released) writes[key] = { ...view, log: release(view.log) };
+  }
+  if (Object.keys(writes).length) await api.storage.session.set(writes);
 }
 
 /**
@@ -157,37 +303,6 @@ function responseRecord(details) {
 }
 
 /**
- * A top-level document response starts a new page view whose agent has not reported yet, so
- * its responses wait under pending:<tab> until the view's first batch arrives; later ones join
- * the tab's current view directly.
- */
-async function recordResponse(details) {
-  const tabId = details.tabId;
-  const record = responseRecord(details);
-  if (details.type === 'main_frame') {
-    await api.storage.session.set({ [pendingKey(tabId)]: [record] });
-    return;
-  }
-  const { [pendingKey(tabId)]: pending, [tabKey(tabId)]: tab } = await api.storage.session.get([
-    pendingKey(tabId),
-    tabKey(tabId),
-  ]);
-  if (pending) {
-    if (pending.length < MAX_PENDING_RESPONSES) pending.push(record);
-    await api.storage.session.set({ [pendingKey(tabId)]: pending });
-    return;
-  }
-  if (!tab?.current) return;
-  const key = viewKey(tabId, tab.current);
-  const { [key]: view } = await api.storage.session.get(key);
-  if (!view) return;
-  // Appended only: the agent's batch with this response's resource entry follows and
-  // rebuilds the report.
-  view.log.records.push(record);
-  await api.storage.session.set({ [key]: view });
-}
-
-/**
  * Whether a request belongs to the tab's top frame. Usually its `frameId` is 0, but Chromium
  * 156 occasionally reports a subresource of the top document, requested as the document
  * commits, with another `frameId` (and an empty `documentLifecycle`); its `parentFrameId` of -1
@@ -207,7 +322,7 @@ function inTopFrame(details) {
 api.webRequest.onResponseStarted.addListener(
   (details) => {
     if (details.tabId < 0 || !inTopFrame(details)) return;
-    enqueue(details.tabId, () => recordResponse(details));
+    deliver(details.tabId, { response: details });
   },
   { urls: ['http://*/*', 'https://*/*'] },
   ['responseHeaders'],
@@ -217,7 +332,7 @@ api.runtime.onMessage.addListener((message, sender) => {
   // Only our own content script in a tab's top frame may feed a report.
   if (sender.id !== api.runtime.id || !sender.tab || sender.frameId !== 0) return;
   if (message?.type !== 'pv:batch' || typeof message.json !== 'string') return;
-  enqueue(sender.tab.id, () => ingest(sender.tab.id, message.json));
+  deliver(sender.tab.id, { json: message.json });
 });
 
 api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => forget(tabId)));

@@ -66,6 +66,7 @@ class View {
     this.log.page = batch.page;
     this.log.now = Math.max(this.log.now ?? 0, batch.now ?? 0);
     if (batch.interactionCount !== undefined) this.log.interactionCount = batch.interactionCount;
+    if (batch.agentCost !== undefined) this.log.agentCost = batch.agentCost;
     this.log.records.push(...batch.records);
   }
 }

@@ -53,6 +53,11 @@ const EVENT_DURATION_THRESHOLD_MS: f64 = 40.0;
 /// Records are sent at most this often, so a burst of entries costs one message.
 const FLUSH_DELAY_MS: u32 = 250;
 
+/// A batch holds at most this many records: a flood of entries (a page loading 100k
+/// resources) is sent in slices, each serialised in well under a long task, and the agent
+/// holds no more than this between sends.
+const MAX_BATCH_RECORDS: u32 = 1_000;
+
 thread_local! {
     /// The running agent. It lives as long as the page: dropping it would disconnect the
     /// observers and listeners.
@@ -79,6 +84,18 @@ struct Shared {
     interactions: Option<InteractionEstimate>,
     /// One per observed entry type.
     observers: RefCell<Vec<Observer>>,
+    /// The agent's own main-thread time, sent with every batch as `agentCost`.
+    cost: Cost,
+}
+
+/// What the agent's own work costs the page: every observer callback, listener and send,
+/// timed around its outermost call.
+#[derive(Default)]
+struct Cost {
+    depth: Cell<u32>,
+    tasks: Cell<f64>,
+    total_ms: Cell<f64>,
+    max_task_ms: Cell<f64>,
 }
 
 /// web-vitals `src/lib/polyfills/interactionCountPolyfill.ts`: interaction ids grow by 7 per
@@ -123,6 +140,24 @@ impl InteractionEstimate {
 }
 
 impl Shared {
+    /// Runs `work`, adding its duration to the agent's cost (nested calls count once).
+    fn timed<R>(&self, work: impl FnOnce() -> R) -> R {
+        let cost = &self.cost;
+        let depth = cost.depth.get();
+        if depth > 0 {
+            return work();
+        }
+        cost.depth.set(1);
+        let start = self.performance.now();
+        let result = work();
+        let ms = self.performance.now() - start;
+        cost.depth.set(0);
+        cost.tasks.set(cost.tasks.get() + 1.0);
+        cost.total_ms.set(cost.total_ms.get() + ms);
+        cost.max_task_ms.set(cost.max_task_ms.get().max(ms));
+        result
+    }
+
     /// `performance.interactionCount`, or web-vitals' polyfill estimate where it is missing.
     fn interaction_count(&self) -> Option<f64> {
         match &self.interactions {
@@ -150,12 +185,14 @@ impl Shared {
     }
 
     fn push(self: &Rc<Self>, record: &JsValue) {
-        self.pending.borrow().push(record);
-        if !self.flush_scheduled.replace(true) {
+        let length = self.pending.borrow().push(record);
+        if length >= MAX_BATCH_RECORDS {
+            self.flush();
+        } else if !self.flush_scheduled.replace(true) {
             let shared = Rc::clone(self);
             Timeout::new(FLUSH_DELAY_MS, move || {
                 shared.flush_scheduled.set(false);
-                shared.flush();
+                shared.timed(|| shared.flush());
             })
             .forget();
         }
@@ -185,6 +222,11 @@ impl Shared {
         if let Some(count) = self.interaction_count() {
             set(&batch, "interactionCount", &count.into());
         }
+        let cost = Object::new();
+        set(&cost, "tasks", &self.cost.tasks.get().into());
+        set(&cost, "totalMs", &self.cost.total_ms.get().into());
+        set(&cost, "maxTaskMs", &self.cost.max_task_ms.get().into());
+        set(&batch, "agentCost", &cost);
         set(&batch, "records", &records);
         if let Ok(json) = JSON::stringify(&batch) {
             // A sink that throws (extension reloaded, background gone) must not break the page.
@@ -225,6 +267,7 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         input_seen: Cell::new(false),
         interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
         observers: RefCell::new(Vec::new()),
+        cost: Cost::default(),
     });
 
     let mut observers = Vec::new();
@@ -235,18 +278,22 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         let threshold = (*entry_type == "event").then_some(EVENT_DURATION_THRESHOLD_MS);
         let shared = Rc::clone(&shared);
         observers.push(Observer::new(entry_type, threshold, move |entries| {
-            for entry in entries.iter() {
-                shared.observed(entry.unchecked_ref());
-            }
+            shared.timed(|| {
+                for entry in entries.iter() {
+                    shared.observed(entry.unchecked_ref());
+                }
+            });
         })?);
     }
     if shared.interactions.is_some() {
         // The polyfill watches every event entry (threshold 0) but records none of them.
         let s = Rc::clone(&shared);
         observers.push(Observer::new("event", Some(0.0), move |entries| {
-            if let Some(estimate) = &s.interactions {
-                estimate.observe(&entries);
-            }
+            s.timed(|| {
+                if let Some(estimate) = &s.interactions {
+                    estimate.observe(&entries);
+                }
+            });
         })?);
     }
 
@@ -271,16 +318,18 @@ fn lifecycle_listeners(
     let doc = document.clone();
     let visibility =
         EventListener::new_with_options(document, "visibilitychange", capture, move |e| {
-            let hidden = doc.visibility_state() == VisibilityState::Hidden;
-            s.push(&lifecycle(
-                "visibilitychange",
-                e,
-                &[("state", visibility_name(hidden).into())],
-            ));
-            if hidden {
-                // The page may never run again: send what we have now.
-                s.flush_now();
-            }
+            s.timed(|| {
+                let hidden = doc.visibility_state() == VisibilityState::Hidden;
+                s.push(&lifecycle(
+                    "visibilitychange",
+                    e,
+                    &[("state", visibility_name(hidden).into())],
+                ));
+                if hidden {
+                    // The page may never run again: send what we have now.
+                    s.flush_now();
+                }
+            });
         });
     let s = Rc::clone(shared);
     let prerendering =
@@ -289,21 +338,25 @@ fn lifecycle_listeners(
         });
     let s = Rc::clone(shared);
     let pagehide = EventListener::new_with_options(window, "pagehide", capture, move |e| {
-        s.push(&lifecycle(
-            "pagehide",
-            e,
-            &[("persisted", persisted(e).into())],
-        ));
-        s.flush_now();
+        s.timed(|| {
+            s.push(&lifecycle(
+                "pagehide",
+                e,
+                &[("persisted", persisted(e).into())],
+            ));
+            s.flush_now();
+        });
     });
     let s = Rc::clone(shared);
     let win = window.clone();
     let pageshow = EventListener::new_with_options(window, "pageshow", capture, move |e| {
-        if persisted(e) {
-            s.restored(&win, e);
-        } else {
-            s.push(&lifecycle("pageshow", e, &[("persisted", false.into())]));
-        }
+        s.timed(|| {
+            if persisted(e) {
+                s.restored(&win, e);
+            } else {
+                s.push(&lifecycle("pageshow", e, &[("persisted", false.into())]));
+            }
+        });
     });
     let mut listeners = vec![visibility, prerendering, pagehide, pageshow];
     // web-vitals ends LCP at the first trusted keydown or click (src/onLCP.ts).
@@ -315,7 +368,7 @@ fn lifecycle_listeners(
             capture,
             move |e| {
                 if e.is_trusted() && !s.input_seen.replace(true) {
-                    s.push(&lifecycle("input", e, &[("kind", e.type_().into())]));
+                    s.timed(|| s.push(&lifecycle("input", e, &[("kind", e.type_().into())])));
                 }
             },
         ));

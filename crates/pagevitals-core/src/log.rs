@@ -35,12 +35,16 @@
 //! so an error names the record's index and the JSON path of the bad field.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+mod compact;
 mod single_pass;
+
+pub use compact::{CompactLimits, Compacted, compact};
 
 /// The `format` value every log carries.
 pub const FORMAT: &str = "pagevitals-entry-log";
@@ -59,6 +63,26 @@ pub struct EntryLog {
     pub interaction_count: Option<f64>,
     /// Entries and lifecycle events in the order the agent recorded them.
     pub records: Vec<Record>,
+    /// Records [`compact`] removed to keep the log within its bounds, by kind (entry type,
+    /// `lifecycle` or `response`); empty for a log never compacted.
+    pub dropped: BTreeMap<String, u64>,
+    /// The agent's own main-thread time on the page, as it measured it; `None` from an agent
+    /// that does not measure it.
+    pub agent_cost: Option<AgentCost>,
+}
+
+/// What the agent's own work cost the page's main thread: each observer callback, listener
+/// and batch it ran, timed by the agent with `performance.now()` around it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AgentCost {
+    /// How many times the agent ran.
+    pub tasks: u64,
+    /// Their total duration, ms.
+    pub total_ms: f64,
+    /// The longest single one, ms: a long task is 50 ms or more.
+    pub max_task_ms: f64,
 }
 
 /// Facts about the page view, read by the agent at start-up.
@@ -749,6 +773,10 @@ struct RawLog<'a> {
     interaction_count: Option<f64>,
     #[serde(borrow)]
     records: Vec<&'a RawValue>,
+    #[serde(default)]
+    dropped: BTreeMap<String, u64>,
+    #[serde(default)]
+    agent_cost: Option<AgentCost>,
 }
 
 /// Just enough of a record to know what it is.
@@ -801,6 +829,8 @@ fn parse_by_record(text: &str) -> Result<EntryLog, LogError> {
         now: raw.now,
         interaction_count: raw.interaction_count,
         records,
+        dropped: raw.dropped,
+        agent_cost: raw.agent_cost,
     })
 }
 

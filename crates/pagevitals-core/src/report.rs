@@ -17,7 +17,7 @@ use crate::cls::{self, ClsAttribution};
 use crate::fcp::{self, FcpAttribution};
 use crate::inp::{self, InpAttribution};
 use crate::lcp::{self, LcpAttribution};
-use crate::log::{EntryLog, Record};
+use crate::log::{AgentCost, EntryLog, Record};
 use crate::long_animation_frames::{self, LongAnimationFrames};
 use crate::long_tasks::{self, LongTasks};
 use crate::metric::{Metric, NavigationType};
@@ -72,6 +72,15 @@ pub struct Report {
     pub entry_counts: BTreeMap<String, usize>,
     /// Entry types of interest the browser does not support.
     pub unsupported_entry_types: Vec<String>,
+    /// Records the background dropped to keep the page view's log within its bounds, by
+    /// kind ([`crate::log::compact`]); absent when none were. Dropped layout shifts change
+    /// nothing; for any other kind, the summaries built from it (resources, long tasks,
+    /// long animation frames, INP past the kept event entries) cover only the records kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dropped: BTreeMap<String, u64>,
+    /// The agent's own main-thread time on the page, as it measured it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_cost: Option<AgentCost>,
     /// Long tasks and Total Blocking Time; absent where `longtask` is unsupported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_tasks: Option<LongTasks>,
@@ -236,6 +245,8 @@ pub fn analyze(log: &EntryLog) -> Report {
         metrics,
         entry_counts,
         unsupported_entry_types,
+        dropped: log.dropped.clone(),
+        agent_cost: log.agent_cost,
         long_tasks: long_tasks::long_tasks(log, &view),
         long_animation_frames: long_animation_frames::long_animation_frames(log, &view),
         resources: resources::resources(log, &view),
@@ -753,6 +764,8 @@ mod tests {
                 now,
                 interaction_count: count,
                 records,
+                dropped: BTreeMap::new(),
+                agent_cost: None,
             };
             let report = analyze(&log);
             prop_assert!(serde_json::to_string(&report).is_ok());

@@ -29,6 +29,8 @@
 //! - The route's interaction count is the difference between the counts the agent wrote on
 //!   consecutive `soft-navigation` records (`interactionCount`, read when the entry arrived).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::cls::{self, ClsAttribution};
@@ -402,6 +404,8 @@ fn route_inp(
         now: log.now,
         interaction_count,
         records,
+        dropped: BTreeMap::new(),
+        agent_cost: None,
     };
     let mut sub_view = PageView::new(&sub);
     sub_view.navigation_type = NavigationType::SoftNavigation;

@@ -108,6 +108,20 @@ pub fn analyze_with_budget_json(log_json: &str, budget: Option<(&str, &str)>) ->
     })
 }
 
+/// Keeps an entry log within its bounds ([`pagevitals_core::log::compact`] with the default
+/// limits): `{"log": <the compacted log's JSON text>, "dropped": {kind: count}}`, `{"log":
+/// null}` when nothing needs to go, or `{"error": ...}` for a log that cannot be read.
+#[wasm_bindgen(js_name = compactLog)]
+pub fn compact_log(log_json: &str) -> String {
+    use pagevitals_core::log::{CompactLimits, compact};
+    let value = match compact(log_json, &CompactLimits::DEFAULT) {
+        Ok(Some(c)) => serde_json::json!({"log": c.log, "dropped": c.dropped}),
+        Ok(None) => serde_json::json!({"log": null}),
+        Err(e) => serde_json::json!({"error": e}),
+    };
+    value.to_string()
+}
+
 /// The report schema version this engine writes.
 #[wasm_bindgen(js_name = reportVersion)]
 pub fn report_version() -> u32 {
@@ -174,6 +188,14 @@ mod tests {
         let ok: serde_json::Value =
             serde_json::from_str(&validate_budget("b.json", "[{\"timings\":[]}]")).unwrap();
         assert_eq!(ok["ok"]["budgets"], 1);
+    }
+
+    #[test]
+    fn compacting_a_small_log_leaves_it_and_a_bad_log_is_an_error() {
+        let out: serde_json::Value = serde_json::from_str(&compact_log(LOG)).unwrap();
+        assert_eq!(out, serde_json::json!({"log": null}));
+        let out: serde_json::Value = serde_json::from_str(&compact_log("{not json")).unwrap();
+        assert!(out["error"]["message"].is_string(), "{out}");
     }
 
     #[test]

@@ -21,8 +21,11 @@ use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use std::collections::BTreeMap;
+
 use super::{
-    Entry, EntryLog, FORMAT, Lifecycle, PageInfo, Record, ResponseRecord, VERSION, parse_record,
+    AgentCost, Entry, EntryLog, FORMAT, Lifecycle, PageInfo, Record, ResponseRecord, VERSION,
+    parse_record,
 };
 
 /// The log, or `None` where the reference parser must decide.
@@ -34,6 +37,8 @@ pub(super) fn parse(text: &str) -> Option<EntryLog> {
     let mut now: Option<f64> = None;
     let mut interaction_count: Option<Option<f64>> = None;
     let mut records: Option<Vec<Record>> = None;
+    let mut dropped: Option<BTreeMap<String, u64>> = None;
+    let mut agent_cost: Option<Option<AgentCost>> = None;
     c.byte(b'{')?;
     if !c.next_is(b'}') {
         loop {
@@ -46,6 +51,8 @@ pub(super) fn parse(text: &str) -> Option<EntryLog> {
                 "now" => once(&mut now, c.value()?)?,
                 "interactionCount" => once(&mut interaction_count, c.value()?)?,
                 "records" => once(&mut records, c.records()?)?,
+                "dropped" => once(&mut dropped, c.value()?)?,
+                "agentCost" => once(&mut agent_cost, c.value()?)?,
                 _ => {
                     c.value::<IgnoredAny>()?;
                 }
@@ -61,6 +68,8 @@ pub(super) fn parse(text: &str) -> Option<EntryLog> {
         now: now.unwrap_or_default(),
         interaction_count: interaction_count.flatten(),
         records: records?,
+        dropped: dropped.unwrap_or_default(),
+        agent_cost: agent_cost.flatten(),
     })
 }
 
