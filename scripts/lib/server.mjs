@@ -2,10 +2,11 @@
 // headers a scenario needs. Headers come from `_headers.json` in the site's root:
 //   { "/strict-csp.html": { "Content-Security-Policy": "script-src 'self'" }, "*": { ... } }
 // (`*` applies to every response; a path's own entry wins). A `delay=<ms>` query parameter
-// holds the response back, for late loads and slow first bytes. Where a path's headers say
-// `Content-Encoding: gzip`, `br` or `deflate`, the body really is compressed so (on the fly,
-// with Node's zlib) and `Content-Length` is the compressed size; any other value is sent as
-// written over the file as it is.
+// holds the response back, for late loads and slow first bytes; `hang=1` sends the headers and
+// never the body (a subresource that never finishes, so its page never fires load) until the
+// server is closed. Where a path's headers say `Content-Encoding: gzip`, `br` or `deflate`,
+// the body really is compressed so (on the fly, with Node's zlib) and `Content-Length` is the
+// compressed size; any other value is sent as written over the file as it is.
 import { createServer } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
@@ -34,6 +35,8 @@ const MAX_DELAY_MS = 30_000;
 export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
   const headerFile = join(root, '_headers.json');
   const rules = existsSync(headerFile) ? JSON.parse(readFileSync(headerFile, 'utf8')) : {};
+  /** Responses held open by `hang=1`: closing the server must end them, or it waits forever. */
+  const hanging = new Set();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let path = decodeURIComponent(url.pathname);
@@ -58,6 +61,14 @@ export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
       ...rules['*'],
       ...rules[path],
     };
+    if (url.searchParams.get('hang') === '1') {
+      // Headers now, body never: the browser waits for the rest of a response it was promised.
+      res.writeHead(200, { ...headers, 'Content-Length': body.length });
+      res.flushHeaders();
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
     const encode = ENCODERS[headers['Content-Encoding']];
     if (encode) body = encode(body);
     res.writeHead(200, { ...headers, 'Content-Length': body.length });
@@ -70,7 +81,11 @@ export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
   const { port: bound } = server.address();
   return {
     url: `http://${host}:${bound}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        for (const res of hanging) res.destroy();
+      }),
   };
 }
 
