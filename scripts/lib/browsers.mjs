@@ -1,7 +1,8 @@
 // Real browsers with the built extension loaded: Chromium through playwright-core (persistent
 // context, unpacked MV3 extension) and Firefox ESR through puppeteer-core over WebDriver BiDi
 // (temporary add-on). Both sessions offer the same small interface:
-//   open(url, {initScript}) -> page (evaluate, close)
+//   open(url, {initScript, waitUntil}) -> page (evaluate, close); waitUntil 'load' (default) or
+//                           'domcontentloaded' (a page that never fires load)
 //   extensionStates()       -> the background's per-tab records from storage.session
 //   openExtensionPage(path, {beforeLoad}) -> a new tab with the extension's page at `path`
 //                           (e.g. popup.html?tab=3); beforeLoad(page) runs before it loads
@@ -75,14 +76,14 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
     name: 'chromium',
     version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
     extensionBase: base,
-    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad, waitUntil = 'load' } = {}) {
       // Headless Chromium shows every page as visible; it cannot load one hidden.
       if (background) throw new Error('Chromium cannot open a hidden tab headless');
       const page = await context.newPage();
       if (initScript) await page.addInitScript(initScript);
       beforeLoad?.(page);
       try {
-        await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+        await page.goto(url, { waitUntil, timeout: timeoutMs });
       } catch (error) {
         await page.close().catch(() => {});
         throw error;
@@ -138,13 +139,13 @@ export async function launchFirefox({ extension = true } = {}) {
     name: 'firefox',
     version: await browser.version(),
     extensionBase: base,
-    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad, waitUntil = 'load' } = {}) {
       // A background tab is hidden from the start (Firefox hides tabs that are not selected).
       const page = await browser.newPage(background ? { background: true } : undefined);
       if (initScript) await page.evaluateOnNewDocument(initScript);
       beforeLoad?.(page);
       try {
-        await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+        await page.goto(url, { waitUntil, timeout: timeoutMs });
       } catch (error) {
         await page.close().catch(() => {});
         throw error;
