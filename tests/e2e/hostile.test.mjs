@@ -172,13 +172,268 @@ for (const browser of ['chromium', 'firefox']) {
       await suite.session.extensionStates();
     });
 
+    // Smallest first: a huge page can leave the background busy for a while, which must not be
+    // what a later scenario measures.
+    test(`frames nested ${DEPTH} deep: only the top page is measured, and right`, { timeout: 90_000 }, async (t) => {
+      const started = Date.now();
+      const { session, server } = suite;
+      const path = `/nested.html?depth=${DEPTH}`;
+      const url = `${server.url}${path}`;
+      const { page, watch } = await openWatched(t, session, url);
+      const depth = await page.evaluate(() => {
+        let [frame, levels] = [window, 0];
+        while (frame.frames.length && frame.frames[0].document.body?.textContent.includes('level')) [frame, levels] = [frame.frames[0], levels + 1];
+        return levels;
+      });
+      t.diagnostic(`${depth} levels of frames loaded`);
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      const mine = (s) => s.log.page.timeOrigin === origin;
+      const mainThread = await watch?.stop();
+      await leave(page, session, url, server.url, mine);
+      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
+      const state = await finalState(session, url, mine, oracle);
+      const states = await session.extensionStates();
+      await verify(t, {
+        ...commonChecks({ session, state, oracle, mainThread, page, t }),
+        'the frames were built': () => {
+          const expected = browser === 'firefox' ? FIREFOX_MAX_FRAME_DEPTH - 1 : DEPTH;
+          assert.ok(depth >= expected, `${depth} levels of frames loaded, expected ${expected}`);
+        },
+        'no frame has a view': () => {
+          const frames = Object.entries(states).filter(([key, s]) => key.startsWith('view:') && s?.log?.page?.url?.includes('/frame.html'));
+          assert.deepEqual(frames.map(([key]) => key), []);
+        },
+        "no frame's requests in the top page's log": () => {
+          const responses = state.log.records.filter((r) => r.response?.url.includes('/frame.html'));
+          assert.deepEqual(responses.map((r) => `${r.response.type} ${r.response.url}`), []);
+        },
+        'nothing dropped': () => assertNothingDropped(state.report),
+      });
+      t.diagnostic(`scenario took ${seconds(started)}`);
+    });
+    test('a page that never fires load: the report still comes, FCP and LCP equal web-vitals', { timeout: 90_000 }, async (t) => {
+      const started = Date.now();
+      const { session, server } = suite;
+      const path = '/never-loads.html';
+      const url = `${server.url}${path}`;
+      const { page, watch } = await openWatched(t, session, url, { waitUntil: 'domcontentloaded' });
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      const mine = (s) => s.log.page.timeOrigin === origin;
+      await waitForReport(session, url, (r, s) => mine(s) && r.metrics.FCP && r.metrics.LCP, { timeoutMs: 15_000 });
+      // web-vitals' TTFB of this navigation entry (onTTFB.ts): it reports it only after load.
+      const before = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        return { readyState: document.readyState, ttfb: Math.max(nav.responseStart - (nav.activationStart || 0), 0) };
+      });
+      const mainThread = await watch?.stop();
+      await leave(page, session, url, server.url, mine);
+      const oracle = await oracleFor(page, path, PAGE_METRICS[browser].filter((m) => m !== 'TTFB'));
+      const state = await finalState(session, url, mine, oracle, { except: ['TTFB'] });
+      await verify(t, {
+        ...commonChecks({ session, state, oracle, mainThread, page, t, except: ['TTFB'] }),
+        'load never fired': () => assert.notEqual(before.readyState, 'complete'),
+        "TTFB as web-vitals computes it (it waits for load to report it)": () => {
+          assert.equal(oracle.TTFB, undefined, 'web-vitals reported TTFB without load');
+          assert.equal(state.report.metrics.TTFB?.value, before.ttfb);
+          return { TTFB: before.ttfb };
+        },
+        'nothing dropped': () => assertNothingDropped(state.report),
+      });
+      t.diagnostic(`scenario took ${seconds(started)}`);
+    });
+
+    test(`back and forward through the back/forward cache for ${BFCACHE_LOOP_MS / 1000} s: views bounded, the last one right`, { timeout: 90_000 }, async (t) => {
+      const started = Date.now();
+      const { session, server } = suite;
+      const path = '/bfcache-a.html';
+      const url = `${server.url}${path}`;
+      const { page, watch } = await openWatched(t, session, url, { documents: 'many' });
+      await page.click('#to-b');
+      await pageUntil(page, () => location.pathname.endsWith('/bfcache-b.html') && document.readyState === 'complete');
+      const views = viewWatch(session, (u) => /\/bfcache-[ab]\.html$/.test(u));
+      let rounds = 0;
+      // History traversals from the page itself: WebDriver's own back() in Firefox waits for a
+      // load event that a restore never fires. (The pages are no-cache, not the server's
+      // default no-store, which Firefox never puts in the back/forward cache.)
+      const until = Date.now() + BFCACHE_LOOP_MS;
+      while (Date.now() < until) {
+        await traverse(page, 'back', '/bfcache-a.html');
+        await traverse(page, 'forward', '/bfcache-b.html');
+        rounds += 1;
+        if (rounds % 5 === 0) await views.sample();
+      }
+      await traverse(page, 'back', '/bfcache-a.html');
+      await views.sample();
+      const { restores, lastRestore } = await page.evaluate(() => ({ restores: window.__restores, lastRestore: window.__lastRestore }));
+      t.diagnostic(`${rounds} rounds in ${BFCACHE_LOOP_MS / 1000} s`);
+      const mine = (s) => s.log.page.restoredAt === lastRestore;
+      await leave(page, session, url, server.url, mine);
+      const mainThread = await watch?.stop();
+      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
+      const state = await finalState(session, url, mine, oracle, { clockTolerance: RESTORE_TOLERANCE });
+      await verify(t, {
+        ...commonChecks({ session, state, oracle, mainThread, page, t, tolerance: RESTORE_TOLERANCE }),
+        'every return was a restore': () => assert.equal(restores, rounds + 1, 'page A was reloaded instead of restored'),
+        'the last view is a restore': () => assert.equal(state.report.metrics.TTFB?.navigationType, 'back-forward-cache'),
+        'views bounded': async () => assertViewsBounded(views.seen, await views.settled()),
+        'nothing dropped': () => assertNothingDropped(state.report),
+      });
+      t.diagnostic(`scenario took ${seconds(started)}`);
+    });
+
+    test(`a tab that navigates every 100 ms, ${HOPS} times: responsive, views bounded, last report right`, { timeout: 120_000 }, async (t) => {
+      const started = Date.now();
+      const { session, server } = suite;
+      const lastPath = `/hop.html?i=${HOPS}&n=${HOPS}`;
+      const lastUrl = `${server.url}${lastPath}`;
+      const { page, watch } = await openWatched(t, session, `${server.url}/hop.html?i=0&n=${HOPS}`, { waitUntil: 'domcontentloaded', documents: 'many' });
+      // Watch storage while the tab hops: the views of the tab, and how long a read of the
+      // extension's storage takes (the browser answers).
+      const views = viewWatch(session, (u) => u.includes('/hop.html?'));
+      await pollUntil(
+        async () => {
+          const states = await views.sample();
+          return Object.values(states).some((s) => s?.log?.page?.url === lastUrl && s.report);
+        },
+        {
+          timeoutMs: 60_000,
+          onTimeout: () => new Error(`no report for the last page, ${lastPath}, within 60 s of the first (the tab or the background fell behind)`),
+        },
+      );
+      const hops = await pageUntil(page, () => JSON.parse(sessionStorage.getItem('__hops') || '[]'), undefined);
+      const gaps = hops.slice(1).map((h, i) => h.timeOrigin - hops[i].timeOrigin);
+      const chainMs = hops.at(-1).timeOrigin - hops[0].timeOrigin;
+      t.diagnostic(`${hops.length - 1} navigations in ${(chainMs / 1000).toFixed(1)} s, longest gap ${Math.round(Math.max(...gaps))} ms`);
+      await leave(page, session, lastUrl, server.url);
+      const mainThread = await watch?.stop();
+      const oracle = await oracleFor(page, lastPath, PAGE_METRICS[browser]);
+      const state = await finalState(session, lastUrl, () => true, oracle);
+      await verify(t, {
+        ...commonChecks({ session, state, oracle, mainThread, page, t }),
+        'every page was reached': () => assert.deepEqual(hops.map((h) => h.i), [...Array(HOPS + 1).keys()]),
+        'the tab never stalled': () => {
+          // A page that starts a navigation 100 ms after it starts: a gap of a second is a
+          // browser (or extension) that stopped answering.
+          assert.ok(Math.max(...gaps) < 1000, `a navigation took ${Math.round(Math.max(...gaps))} ms`);
+          return { chainMs: Math.round(chainMs), longestGapMs: Math.round(Math.max(...gaps)) };
+        },
+        'views bounded': async () => assertViewsBounded(views.seen, await views.settled()),
+        'nothing dropped': () => assertNothingDropped(state.report),
+      });
+      t.diagnostic(`scenario took ${seconds(started)}`);
+    });
+
+    test(`${KEYS.toLocaleString('en')} interactions, ${KEYS / SLOW_EVERY} of them slow: INP equals web-vitals'`, { timeout: 180_000 }, async (t) => {
+      const started = Date.now();
+      const { session, server } = suite;
+      const path = `/interactions.html?every=${SLOW_EVERY}`;
+      const url = `${server.url}${path}`;
+      const { page, watch } = await openWatched(t, session, url);
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      const mine = (s) => s.log.page.timeOrigin === origin;
+      // The user starts once the page was measured: a key pressed before the agent has started
+      // (its module loads after document start) ends LCP before it was observed, on both sides.
+      await waitForReport(session, url, (r, s) => mine(s) && r.metrics.LCP, { timeoutMs: 15_000 });
+      await page.bringToFront();
+      const typing = Date.now();
+      if (browser === 'chromium') {
+        // Trusted key events through CDP, each awaited (the renderer has handled it): the
+        // same as Playwright's keyboard.press, without its per-key bookkeeping. Sent without
+        // waiting, presses queue up behind each other and every one becomes a long interaction.
+        const cdp = await session.context.newCDPSession(page);
+        const key = { key: 'x', code: 'KeyX', windowsVirtualKeyCode: 88, text: 'x' };
+        for (let sent = 0; sent < KEYS; sent += 1) {
+          await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key });
+          await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key });
+        }
+        await cdp.detach();
+      } else {
+        // WebDriver BiDi performs a whole batch of key actions, one after the other, in one command.
+        for (let sent = 0; sent < KEYS; sent += SLOW_EVERY) await page.keyboard.type('x'.repeat(SLOW_EVERY));
+      }
+      const typed = Date.now() - typing;
+      t.diagnostic(`${KEYS} key presses in ${(typed / 1000).toFixed(1)} s: ${Math.round(KEYS / (typed / 1000))}/s`);
+      const keys = await pageUntil(page, (k) => window.__keys.count === k && window.__keys.lastSlowSeen && window.__keys, KEYS, { timeoutMs: 20_000 });
+      const mainThread = await watch?.stop();
+      await leave(page, session, url, server.url, mine);
+      const oracle = await oracleFor(page, path, [...PAGE_METRICS[browser], 'INP']);
+      const state = await finalState(session, url, mine, oracle);
+      await verify(t, {
+        ...commonChecks({ session, state, oracle, mainThread, page, t }),
+        'INP is one of the slow interactions': () => {
+          // With 500 or more interactions INP is the 10th longest: a slow handler's (event
+          // durations are rounded to 8 ms).
+          const inp = state.report.metrics.INP?.value;
+          assert.ok(inp >= keys.slow.at(-10) - 8, `INP ${inp} ms, below the 10th slowest handler (${keys.slow.at(-10)} ms)`);
+          return { INP: inp, slowHandlersMs: keys.slow };
+        },
+        'nothing dropped': () => assertNothingDropped(state.report),
+      });
+      t.diagnostic(`scenario took ${seconds(started)}`);
+    });
+
+    if (browser === 'chromium') {
+      test(`${SHIFTS.toLocaleString('en')} layout shifts, one per frame (${FAST_FRAMES.join(' ')})`, { timeout: 180_000 }, async (t) => {
+        const started = Date.now();
+        const { server } = suite;
+        // A browser of its own: animation frames unthrottled, which the other scenarios must
+        // not have (their interactions and paints are timed at the usual frame rate).
+        const session = await launchChromium({ args: FAST_FRAMES });
+        try {
+          await session.extensionStates();
+          const path = `/shifts.html?n=${SHIFTS}`;
+          const url = `${server.url}${path}`;
+          const { page, watch } = await openWatched(t, session, url);
+          const shifted = await pageUntil(page, () => window.__shifts.end > 0 && window.__shifts, undefined, { timeoutMs: 120_000 });
+          const shiftMs = shifted.end - shifted.start;
+          t.diagnostic(`${shifted.seen} layout shifts in ${(shiftMs / 1000).toFixed(1)} s: ${Math.round(shifted.seen / (shiftMs / 1000))}/s`);
+          // Two more frames: the last shift's entry is delivered after the frame it happened in.
+          const produced = await page.evaluate(
+            () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(window.__shifts.seen))))),
+          );
+          const origin = await page.evaluate(() => performance.timeOrigin);
+          const mine = (s) => s.log.page.timeOrigin === origin;
+          const mainThread = await watch?.stop();
+          await leave(page, session, url, server.url, mine);
+          const oracle = await oracleFor(page, path, PAGE_METRICS.chromium);
+          const state = await finalState(session, url, mine, oracle);
+          await verify(t, {
+            ...commonChecks({ session, state, oracle, mainThread, page, t }),
+            'layout shifts accounted for': () => assertAccounted(state, 'layout-shift', produced),
+          });
+        } finally {
+          await session.close();
+        }
+        t.diagnostic(`scenario took ${seconds(started)}`);
+      });
+    } else {
+      test('layout shifts every frame: unsupported in Firefox, listed as such', { timeout: 60_000 }, async (t) => {
+        const { session, server } = suite;
+        const path = '/shifts.html?n=120';
+        const url = `${server.url}${path}`;
+        const { page, watch } = await openWatched(t, session, url);
+        await pageUntil(page, () => window.__shifts.end > 0);
+        const origin = await page.evaluate(() => performance.timeOrigin);
+        const mine = (s) => s.log.page.timeOrigin === origin;
+        const mainThread = await watch?.stop();
+        await leave(page, session, url, server.url, mine);
+        const oracle = await oracleFor(page, path, PAGE_METRICS.firefox);
+        const state = await finalState(session, url, mine, oracle);
+        await verify(t, {
+          ...commonChecks({ session, state, oracle, mainThread, page, t }),
+          'no CLS': () => assert.equal(state.report.metrics.CLS, undefined, 'CLS reported where the browser has no layout shifts'),
+          'nothing dropped': () => assertNothingDropped(state.report),
+        });
+      });
+    }
+
     const n = RESOURCES[browser];
     test(`${n.toLocaleString('en')} resource entries (100k would take ~5 min at the measured rate)`, { timeout: 240_000 }, async (t) => {
       const started = Date.now();
       const { session, server } = suite;
       const path = `/resources.html?n=${n}&c=32`;
       const url = `${server.url}${path}`;
-      const { page, watch } = await openWatched(session, url);
+      const { page, watch } = await openWatched(t, session, url);
       const produced = await pageUntil(page, () => window.__resources.end > 0 && window.__resources.entries >= window.__resources.n && window.__resources, undefined, {
         timeoutMs: 150_000,
       });
@@ -215,254 +470,5 @@ for (const browser of ['chromium', 'firefox']) {
       t.diagnostic(`scenario took ${seconds(started)}`);
     });
 
-    if (browser === 'chromium') {
-      test(`${SHIFTS.toLocaleString('en')} layout shifts, one per frame (${FAST_FRAMES.join(' ')})`, { timeout: 180_000 }, async (t) => {
-        const started = Date.now();
-        const { server } = suite;
-        // A browser of its own: animation frames unthrottled, which the other scenarios must
-        // not have (their interactions and paints are timed at the usual frame rate).
-        const session = await launchChromium({ args: FAST_FRAMES });
-        try {
-          await session.extensionStates();
-          const path = `/shifts.html?n=${SHIFTS}`;
-          const url = `${server.url}${path}`;
-          const { page, watch } = await openWatched(session, url);
-          const shifted = await pageUntil(page, () => window.__shifts.end > 0 && window.__shifts, undefined, { timeoutMs: 120_000 });
-          const shiftMs = shifted.end - shifted.start;
-          t.diagnostic(`${shifted.seen} layout shifts in ${(shiftMs / 1000).toFixed(1)} s: ${Math.round(shifted.seen / (shiftMs / 1000))}/s`);
-          // Two more frames: the last shift's entry is delivered after the frame it happened in.
-          const produced = await page.evaluate(
-            () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(window.__shifts.seen))))),
-          );
-          const origin = await page.evaluate(() => performance.timeOrigin);
-          const mine = (s) => s.log.page.timeOrigin === origin;
-          const mainThread = await watch?.stop();
-          await leave(page, session, url, server.url, mine);
-          const oracle = await oracleFor(page, path, PAGE_METRICS.chromium);
-          const state = await finalState(session, url, mine, oracle);
-          await verify(t, {
-            ...commonChecks({ session, state, oracle, mainThread, page, t }),
-            'layout shifts accounted for': () => assertAccounted(state, 'layout-shift', produced),
-          });
-        } finally {
-          await session.close();
-        }
-        t.diagnostic(`scenario took ${seconds(started)}`);
-      });
-    } else {
-      test('layout shifts every frame: unsupported in Firefox, listed as such', { timeout: 60_000 }, async (t) => {
-        const { session, server } = suite;
-        const path = '/shifts.html?n=120';
-        const url = `${server.url}${path}`;
-        const { page, watch } = await openWatched(session, url);
-        await pageUntil(page, () => window.__shifts.end > 0);
-        const origin = await page.evaluate(() => performance.timeOrigin);
-        const mine = (s) => s.log.page.timeOrigin === origin;
-        const mainThread = await watch?.stop();
-        await leave(page, session, url, server.url, mine);
-        const oracle = await oracleFor(page, path, PAGE_METRICS.firefox);
-        const state = await finalState(session, url, mine, oracle);
-        await verify(t, {
-          ...commonChecks({ session, state, oracle, mainThread, page, t }),
-          'no CLS': () => assert.equal(state.report.metrics.CLS, undefined, 'CLS reported where the browser has no layout shifts'),
-          'nothing dropped': () => assertNothingDropped(state.report),
-        });
-      });
-    }
-
-    test(`${KEYS.toLocaleString('en')} interactions, ${KEYS / SLOW_EVERY} of them slow: INP equals web-vitals'`, { timeout: 180_000 }, async (t) => {
-      const started = Date.now();
-      const { session, server } = suite;
-      const path = `/interactions.html?every=${SLOW_EVERY}`;
-      const url = `${server.url}${path}`;
-      const { page, watch } = await openWatched(session, url);
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
-      // The user starts once the page was measured: a key pressed before the agent has started
-      // (its module loads after document start) ends LCP before it was observed, on both sides.
-      await waitForReport(session, url, (r, s) => mine(s) && r.metrics.LCP, { timeoutMs: 15_000 });
-      await page.bringToFront();
-      const typing = Date.now();
-      if (browser === 'chromium') {
-        // Trusted key events through CDP, each awaited (the renderer has handled it): the
-        // same as Playwright's keyboard.press, without its per-key bookkeeping. Sent without
-        // waiting, presses queue up behind each other and every one becomes a long interaction.
-        const cdp = await session.context.newCDPSession(page);
-        const key = { key: 'x', code: 'KeyX', windowsVirtualKeyCode: 88, text: 'x' };
-        for (let sent = 0; sent < KEYS; sent += 1) {
-          await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key });
-          await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key });
-        }
-        await cdp.detach();
-      } else {
-        // WebDriver BiDi performs a whole batch of key actions, one after the other, in one command.
-        for (let sent = 0; sent < KEYS; sent += SLOW_EVERY) await page.keyboard.type('x'.repeat(SLOW_EVERY));
-      }
-      const typed = Date.now() - typing;
-      t.diagnostic(`${KEYS} key presses in ${(typed / 1000).toFixed(1)} s: ${Math.round(KEYS / (typed / 1000))}/s`);
-      const keys = await pageUntil(page, (k) => window.__keys.count === k && window.__keys.lastSlowSeen && window.__keys, KEYS, { timeoutMs: 20_000 });
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, [...PAGE_METRICS[browser], 'INP']);
-      const state = await finalState(session, url, mine, oracle);
-      await verify(t, {
-        ...commonChecks({ session, state, oracle, mainThread, page, t }),
-        'INP is one of the slow interactions': () => {
-          // With 500 or more interactions INP is the 10th longest: a slow handler's.
-          const inp = state.report.metrics.INP?.value;
-          assert.ok(inp >= keys.slow.at(-10), `INP ${inp} ms, below the 10th slowest handler (${keys.slow.at(-10)} ms)`);
-          return { INP: inp, slowHandlersMs: keys.slow };
-        },
-        'nothing dropped': () => assertNothingDropped(state.report),
-      });
-      t.diagnostic(`scenario took ${seconds(started)}`);
-    });
-
-    test(`a tab that navigates every 100 ms, ${HOPS} times: responsive, views bounded, last report right`, { timeout: 120_000 }, async (t) => {
-      const started = Date.now();
-      const { session, server } = suite;
-      const lastPath = `/hop.html?i=${HOPS}&n=${HOPS}`;
-      const lastUrl = `${server.url}${lastPath}`;
-      const { page, watch } = await openWatched(session, `${server.url}/hop.html?i=0&n=${HOPS}`, { waitUntil: 'domcontentloaded', documents: 'many' });
-      // Watch storage while the tab hops: the views of the tab, and how long a read of the
-      // extension's storage takes (the browser answers).
-      const views = viewWatch(session, (u) => u.includes('/hop.html?'));
-      await pollUntil(
-        async () => {
-          const states = await views.sample();
-          return Object.values(states).some((s) => s?.log?.page?.url === lastUrl && s.report);
-        },
-        { timeoutMs: 60_000 },
-      );
-      const hops = await pageUntil(page, () => JSON.parse(sessionStorage.getItem('__hops') || '[]'), undefined);
-      const gaps = hops.slice(1).map((h, i) => h.timeOrigin - hops[i].timeOrigin);
-      const chainMs = hops.at(-1).timeOrigin - hops[0].timeOrigin;
-      t.diagnostic(`${hops.length - 1} navigations in ${(chainMs / 1000).toFixed(1)} s, longest gap ${Math.round(Math.max(...gaps))} ms`);
-      await leave(page, session, lastUrl, server.url);
-      const mainThread = await watch?.stop();
-      const oracle = await oracleFor(page, lastPath, PAGE_METRICS[browser]);
-      const state = await finalState(session, lastUrl, () => true, oracle);
-      await verify(t, {
-        ...commonChecks({ session, state, oracle, mainThread, page, t }),
-        'every page was reached': () => assert.deepEqual(hops.map((h) => h.i), [...Array(HOPS + 1).keys()]),
-        'the tab never stalled': () => {
-          // A page that starts a navigation 100 ms after it starts: a gap of a second is a
-          // browser (or extension) that stopped answering.
-          assert.ok(Math.max(...gaps) < 1000, `a navigation took ${Math.round(Math.max(...gaps))} ms`);
-          return { chainMs: Math.round(chainMs), longestGapMs: Math.round(Math.max(...gaps)) };
-        },
-        'views bounded': async () => assertViewsBounded(views.seen, await views.settled()),
-        'nothing dropped': () => assertNothingDropped(state.report),
-      });
-      t.diagnostic(`scenario took ${seconds(started)}`);
-    });
-
-    test('a page that never fires load: the report still comes, FCP and LCP equal web-vitals', { timeout: 90_000 }, async (t) => {
-      const started = Date.now();
-      const { session, server } = suite;
-      const path = '/never-loads.html';
-      const url = `${server.url}${path}`;
-      const { page, watch } = await openWatched(session, url, { waitUntil: 'domcontentloaded' });
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
-      await waitForReport(session, url, (r, s) => mine(s) && r.metrics.FCP && r.metrics.LCP, { timeoutMs: 15_000 });
-      // web-vitals' TTFB of this navigation entry (onTTFB.ts): it reports it only after load.
-      const before = await page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        return { readyState: document.readyState, ttfb: Math.max(nav.responseStart - (nav.activationStart || 0), 0) };
-      });
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser].filter((m) => m !== 'TTFB'));
-      const state = await finalState(session, url, mine, oracle, { except: ['TTFB'] });
-      await verify(t, {
-        ...commonChecks({ session, state, oracle, mainThread, page, t, except: ['TTFB'] }),
-        'load never fired': () => assert.notEqual(before.readyState, 'complete'),
-        "TTFB as web-vitals computes it (it waits for load to report it)": () => {
-          assert.equal(oracle.TTFB, undefined, 'web-vitals reported TTFB without load');
-          assert.equal(state.report.metrics.TTFB?.value, before.ttfb);
-          return { TTFB: before.ttfb };
-        },
-        'nothing dropped': () => assertNothingDropped(state.report),
-      });
-      t.diagnostic(`scenario took ${seconds(started)}`);
-    });
-
-    test(`back and forward through the back/forward cache for ${BFCACHE_LOOP_MS / 1000} s: views bounded, the last one right`, { timeout: 90_000 }, async (t) => {
-      const started = Date.now();
-      const { session, server } = suite;
-      const path = '/bfcache-a.html';
-      const url = `${server.url}${path}`;
-      const { page, watch } = await openWatched(session, url, { documents: 'many' });
-      await page.click('#to-b');
-      await pageUntil(page, () => location.pathname.endsWith('/bfcache-b.html') && document.readyState === 'complete');
-      const views = viewWatch(session, (u) => /\/bfcache-[ab]\.html$/.test(u));
-      let rounds = 0;
-      // History traversals from the page itself: WebDriver's own back() in Firefox waits for a
-      // load event that a restore never fires. (The pages are no-cache, not the server's
-      // default no-store, which Firefox never puts in the back/forward cache.)
-      const until = Date.now() + BFCACHE_LOOP_MS;
-      while (Date.now() < until) {
-        await traverse(page, 'back', '/bfcache-a.html');
-        await traverse(page, 'forward', '/bfcache-b.html');
-        rounds += 1;
-        if (rounds % 5 === 0) await views.sample();
-      }
-      await traverse(page, 'back', '/bfcache-a.html');
-      await views.sample();
-      const { restores, lastRestore } = await page.evaluate(() => ({ restores: window.__restores, lastRestore: window.__lastRestore }));
-      t.diagnostic(`${rounds} rounds in ${BFCACHE_LOOP_MS / 1000} s`);
-      const mine = (s) => s.log.page.restoredAt === lastRestore;
-      await leave(page, session, url, server.url, mine);
-      const mainThread = await watch?.stop();
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
-      const state = await finalState(session, url, mine, oracle, { clockTolerance: RESTORE_TOLERANCE });
-      await verify(t, {
-        ...commonChecks({ session, state, oracle, mainThread, page, t, tolerance: RESTORE_TOLERANCE }),
-        'every return was a restore': () => assert.equal(restores, rounds + 1, 'page A was reloaded instead of restored'),
-        'the last view is a restore': () => assert.equal(state.report.metrics.TTFB?.navigationType, 'back-forward-cache'),
-        'views bounded': async () => assertViewsBounded(views.seen, await views.settled()),
-        'nothing dropped': () => assertNothingDropped(state.report),
-      });
-      t.diagnostic(`scenario took ${seconds(started)}`);
-    });
-
-    test(`frames nested ${DEPTH} deep: only the top page is measured, and right`, { timeout: 90_000 }, async (t) => {
-      const started = Date.now();
-      const { session, server } = suite;
-      const path = `/nested.html?depth=${DEPTH}`;
-      const url = `${server.url}${path}`;
-      const { page, watch } = await openWatched(session, url);
-      const depth = await page.evaluate(() => {
-        let [frame, levels] = [window, 0];
-        while (frame.frames.length && frame.frames[0].document.body?.textContent.includes('level')) [frame, levels] = [frame.frames[0], levels + 1];
-        return levels;
-      });
-      t.diagnostic(`${depth} levels of frames loaded`);
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
-      const state = await finalState(session, url, mine, oracle);
-      const states = await session.extensionStates();
-      await verify(t, {
-        ...commonChecks({ session, state, oracle, mainThread, page, t }),
-        'the frames were built': () => {
-          const expected = browser === 'firefox' ? FIREFOX_MAX_FRAME_DEPTH - 1 : DEPTH;
-          assert.ok(depth >= expected, `${depth} levels of frames loaded, expected ${expected}`);
-        },
-        'no frame has a view': () => {
-          const frames = Object.entries(states).filter(([key, s]) => key.startsWith('view:') && s?.log?.page?.url?.includes('/frame.html'));
-          assert.deepEqual(frames.map(([key]) => key), []);
-        },
-        "no frame's requests in the top page's log": () => {
-          const responses = state.log.records.filter((r) => r.response?.url.includes('/frame.html'));
-          assert.deepEqual(responses.map((r) => `${r.response.type} ${r.response.url}`), []);
-        },
-        'nothing dropped': () => assertNothingDropped(state.report),
-      });
-      t.diagnostic(`scenario took ${seconds(started)}`);
-    });
   });
 }

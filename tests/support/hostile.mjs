@@ -63,7 +63,8 @@ const PROFILE_INTERVAL_US = 1000;
 
 /**
  * Opens a blank tab with the init script, starts watching the page's main thread (Chromium),
- * then loads `url`, so that the watch covers the page from its first byte. Returns the page
+ * then loads `url`, so that the watch covers the page from its first byte; both end with the
+ * test `t`. Returns the page
  * and `watch` (null in Firefox), whose `stop()` summarises the extension's longest run on the
  * main thread:
  *   - one document (default): a V8 CPU profile of the page. A cross-document navigation
@@ -73,12 +74,23 @@ const PROFILE_INTERVAL_US = 1000;
  *   - `documents: 'many'`: a browser-wide trace (devtools.timeline), which sees every
  *     document of the tab; too heavy for a page with thousands of frames or fetches.
  */
-export async function openWatched(session, url, { waitUntil = 'load', documents = 'one' } = {}) {
+export async function openWatched(t, session, url, { waitUntil = 'load', documents = 'one' } = {}) {
   const page = await session.open('about:blank', { initScript });
   let watch = null;
-  if (session.name === 'chromium') watch = documents === 'many' ? await traceMainThreads(session, page) : await profileCpu(session, page);
+  if (session.name === 'chromium') watch = once(documents === 'many' ? await traceMainThreads(session, page) : await profileCpu(session, page));
+  // Whatever happens in the test: no trace left running (one per browser) and no tab left open.
+  t.after(async () => {
+    await watch?.stop().catch(() => {});
+    await page.close().catch(() => {});
+  });
   await page.goto(url, { waitUntil, timeout: 30_000 });
   return { page, watch };
+}
+
+/** `stop()` of a watch works once; later calls return the same summary. */
+function once(watch) {
+  let stopped = null;
+  return { stop: () => (stopped ??= watch.stop()) };
 }
 
 async function profileCpu(session, page) {
