@@ -32,22 +32,33 @@ import {
 } from '../support/hostile.mjs';
 
 /**
- * Resource entries per page. The aim is 100,000; a page fetching with 32 requests in flight
- * makes about 325 entries/s in Chromium and 270/s in Firefox with the extension loaded (500
- * and 320 without it), so 100,000 would take 5 to 6 minutes per browser.
+ * Resource entries per page. The aim is 100,000, but a page fetching with 32 requests in flight
+ * makes only 200 to 330 entries/s in Chromium and 200 to 270/s in Firefox here with the
+ * extension loaded (500 and 320/s without it; 6 or 128 in flight, or one cached URL, is no
+ * faster), so 100,000 would take 5 to 8 minutes per browser. 6,000 takes 20 to 30 s, and is
+ * three times what a log keeps of resources and of responses, so the bounds are reached.
  */
-const RESOURCES = { chromium: 10_000, firefox: 8_000 };
+const RESOURCES = 6_000;
 /**
  * Layout shifts: at most one per frame. Headless Chromium runs animation frames at 60 Hz,
  * about 800 a second with --disable-frame-rate-limit (--disable-gpu-vsync changes nothing).
  */
 const SHIFTS = 20_000;
 const FAST_FRAMES = ['--disable-frame-rate-limit'];
-/** Key presses; every SLOW_EVERY-th has a slow handler (tests/sites/hostile/interactions.html). */
-const KEYS = 5_000;
-const SLOW_EVERY = 250;
-/** Navigations of the hopping tab, one per 100 ms. */
-const HOPS = 100;
+/**
+ * Key presses, every `slowEvery`-th with a slow handler (tests/sites/hostile/interactions.html).
+ * Then the same page repainting on every press: presses that follow a slow one share its
+ * frame, so many interactions have equal latencies.
+ */
+const INTERACTIONS = [
+  { keys: 5_000, slowEvery: 250, paint: false, title: '' },
+  { keys: 1_000, slowEvery: 50, paint: true, title: ', each repainting (many equal latencies)' },
+];
+/**
+ * Navigations of the hopping tab, each 100 ms after the page starts: with its load, a hop takes
+ * about 140 ms here, so 70 hops are about 10 s.
+ */
+const HOPS = 70;
 /** How long the back/forward loop runs. */
 const BFCACHE_LOOP_MS = 5_000;
 /** Nesting depth of the frames. Firefox builds at most 10 levels of content frames. */
@@ -323,54 +334,57 @@ for (const browser of ['chromium', 'firefox']) {
       t.diagnostic(`scenario took ${seconds(started)}`);
     });
 
-    test(`${KEYS.toLocaleString('en')} interactions, ${KEYS / SLOW_EVERY} of them slow: INP equals web-vitals'`, { timeout: 180_000 }, async (t) => {
-      const started = Date.now();
-      const { session, server } = suite;
-      const path = `/interactions.html?every=${SLOW_EVERY}`;
-      const url = `${server.url}${path}`;
-      const { page, watch } = await openWatched(t, session, url);
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
-      // The user starts once the page was measured: a key pressed before the agent has started
-      // (its module loads after document start) ends LCP before it was observed, on both sides.
-      await waitForReport(session, url, (r, s) => mine(s) && r.metrics.LCP, { timeoutMs: 15_000 });
-      await page.bringToFront();
-      const typing = Date.now();
-      if (browser === 'chromium') {
-        // Trusted key events through CDP, each awaited (the renderer has handled it): the
-        // same as Playwright's keyboard.press, without its per-key bookkeeping. Sent without
-        // waiting, presses queue up behind each other and every one becomes a long interaction.
-        const cdp = await session.context.newCDPSession(page);
-        const key = { key: 'x', code: 'KeyX', windowsVirtualKeyCode: 88, text: 'x' };
-        for (let sent = 0; sent < KEYS; sent += 1) {
-          await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key });
-          await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key });
+    for (const { keys, slowEvery, paint, title } of INTERACTIONS) {
+      test(`${keys.toLocaleString('en')} interactions, ${keys / slowEvery} of them slow${title}: INP equals web-vitals'`, { timeout: 180_000 }, async (t) => {
+        const started = Date.now();
+        const { session, server } = suite;
+        const path = `/interactions.html?every=${slowEvery}${paint ? '&paint' : ''}`;
+        const url = `${server.url}${path}`;
+        const { page, watch } = await openWatched(t, session, url);
+        const origin = await page.evaluate(() => performance.timeOrigin);
+        const mine = (s) => s.log.page.timeOrigin === origin;
+        // The user starts once the page was measured: a key pressed before the agent has started
+        // (its module loads after document start) ends LCP before it was observed, on both sides.
+        await waitForReport(session, url, (r, s) => mine(s) && r.metrics.LCP, { timeoutMs: 15_000 });
+        await page.bringToFront();
+        const typing = Date.now();
+        if (browser === 'chromium') {
+          // Trusted key events through CDP, each awaited (the renderer has handled it): the
+          // same as Playwright's keyboard.press, without its per-key bookkeeping. Sent without
+          // waiting, presses queue up behind each other and every one becomes a long interaction.
+          const cdp = await session.context.newCDPSession(page);
+          const key = { key: 'x', code: 'KeyX', windowsVirtualKeyCode: 88, text: 'x' };
+          for (let sent = 0; sent < keys; sent += 1) {
+            await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key });
+            await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key });
+          }
+          await cdp.detach();
+        } else {
+          // WebDriver BiDi performs a whole batch of key actions, one after the other, in one command.
+          for (let sent = 0; sent < keys; sent += slowEvery) await page.keyboard.type('x'.repeat(slowEvery));
         }
-        await cdp.detach();
-      } else {
-        // WebDriver BiDi performs a whole batch of key actions, one after the other, in one command.
-        for (let sent = 0; sent < KEYS; sent += SLOW_EVERY) await page.keyboard.type('x'.repeat(SLOW_EVERY));
-      }
-      const typed = Date.now() - typing;
-      t.diagnostic(`${KEYS} key presses in ${(typed / 1000).toFixed(1)} s: ${Math.round(KEYS / (typed / 1000))}/s`);
-      const keys = await pageUntil(page, (k) => window.__keys.count === k && window.__keys.lastSlowSeen && window.__keys, KEYS, { timeoutMs: 20_000 });
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, [...PAGE_METRICS[browser], 'INP']);
-      const state = await finalState(session, url, mine, oracle);
-      await verify(t, {
-        ...commonChecks({ session, state, oracle, mainThread, page, t }),
-        'INP is one of the slow interactions': () => {
-          // With 500 or more interactions INP is the 10th longest: a slow handler's (event
-          // durations are rounded to 8 ms).
-          const inp = state.report.metrics.INP?.value;
-          assert.ok(inp >= keys.slow.at(-10) - 8, `INP ${inp} ms, below the 10th slowest handler (${keys.slow.at(-10)} ms)`);
-          return { INP: inp, slowHandlersMs: keys.slow };
-        },
-        'nothing dropped': () => assertNothingDropped(state.report),
+        const typed = Date.now() - typing;
+        t.diagnostic(`${keys} key presses in ${(typed / 1000).toFixed(1)} s: ${Math.round(keys / (typed / 1000))}/s`);
+        const pressed = await pageUntil(page, (k) => window.__keys.count === k && window.__keys.lastSlowSeen && window.__keys, keys, { timeoutMs: 20_000 });
+        const mainThread = await watch?.stop();
+        await leave(page, session, url, server.url, mine);
+        const oracle = await oracleFor(page, path, [...PAGE_METRICS[browser], 'INP']);
+        const state = await finalState(session, url, mine, oracle);
+        await verify(t, {
+          ...commonChecks({ session, state, oracle, mainThread, page, t }),
+          'INP as long as the slow handlers make it': () => {
+            // With 500 or more interactions INP is the 10th longest: at least the 10th slowest
+            // handler (event durations are rounded to 8 ms).
+            const inp = state.report.metrics.INP?.value;
+            assert.ok(inp !== undefined, 'no INP in the report');
+            assert.ok(inp >= pressed.slow.at(-10) - 8, `INP ${inp} ms, below the 10th slowest handler (${pressed.slow.at(-10)} ms)`);
+            return { INP: inp, slowHandlersMs: pressed.slow };
+          },
+          'nothing dropped': () => assertNothingDropped(state.report),
+        });
+        t.diagnostic(`scenario took ${seconds(started)}`);
       });
-      t.diagnostic(`scenario took ${seconds(started)}`);
-    });
+    }
 
     if (browser === 'chromium') {
       test(`${SHIFTS.toLocaleString('en')} layout shifts, one per frame (${FAST_FRAMES.join(' ')})`, { timeout: 180_000 }, async (t) => {
@@ -427,8 +441,8 @@ for (const browser of ['chromium', 'firefox']) {
       });
     }
 
-    const n = RESOURCES[browser];
-    test(`${n.toLocaleString('en')} resource entries (100k would take ~5 min at the measured rate)`, { timeout: 240_000 }, async (t) => {
+    const n = RESOURCES;
+    test(`${n.toLocaleString('en')} resource entries (not 100k: at the 200-330/s measured here that takes 5-8 min)`, { timeout: 240_000 }, async (t) => {
       const started = Date.now();
       const { session, server } = suite;
       const path = `/resources.html?n=${n}&c=32`;
