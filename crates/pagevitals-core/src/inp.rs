@@ -144,20 +144,45 @@ pub(crate) enum ProcessingStart {
 }
 
 /// The interaction INP reports, following onINP.ts: replaced only by a candidate of a
-/// different latency.
+/// different latency. web-vitals keeps the reported interaction's entries array, not its
+/// place in the list of longest interactions: when a later interaction of equal latency
+/// pushes it out of that list, the report still holds it, as it was when it left.
 #[derive(Default)]
 struct Reported {
-    id: Option<u64>,
     latency: Option<f64>,
+    /// The reported interaction as last seen among the longest.
+    interaction: Option<Interaction>,
+    /// It has left the list of longest: later entries with its id start a new interaction,
+    /// which is not the one reported.
+    evicted: bool,
 }
 
 impl Reported {
     fn update(&mut self, candidate: Option<&Interaction>) {
         if let Some(candidate) = candidate {
             if self.latency != Some(candidate.latency) {
-                self.id = Some(candidate.id);
                 self.latency = Some(candidate.latency);
+                self.interaction = Some(candidate.clone());
+                self.evicted = false;
             }
+        }
+    }
+
+    /// Takes the reported interaction's latest state from the list while web-vitals' report
+    /// would still see it: an entry of equal duration is pushed onto the interaction's
+    /// entries array, which the report holds; a longer one replaces the array, and leaving
+    /// the list ends the interaction.
+    fn refresh(&mut self, manager: &InteractionManager) {
+        let Some(reported) = self.interaction.as_mut().filter(|_| !self.evicted) else {
+            return;
+        };
+        match manager.find(reported.id) {
+            Some(current) if current.latency == reported.latency => {
+                if current != reported {
+                    *reported = current.clone();
+                }
+            }
+            _ => self.evicted = true,
         }
     }
 }
@@ -235,12 +260,14 @@ pub(crate) fn inp_with(
         // interaction reported first stays. The count at that moment is the polyfill's
         // estimate over the ids seen so far, never more than the page's final count.
         if processed.is_some() {
+            reported.refresh(&manager);
             let so_far = ids_so_far.count().min(final_count);
             reported.update(manager.estimate_p98(so_far));
         }
     }
+    reported.refresh(&manager);
     reported.update(manager.estimate_p98(final_count));
-    let interaction = manager.find(reported.id?)?;
+    let interaction = reported.interaction.as_ref()?;
     let first_index = *interaction.entries.first()?;
     let &(first, _) = events.get(first_index)?;
     let group = group_of
