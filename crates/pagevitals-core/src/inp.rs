@@ -144,46 +144,39 @@ pub(crate) enum ProcessingStart {
 }
 
 /// The interaction INP reports, following onINP.ts: replaced only by a candidate of a
-/// different latency. web-vitals keeps the reported interaction's entries array, not its
-/// place in the list of longest interactions: when a later interaction of equal latency
-/// pushes it out of that list, the report still holds it, as it was when it left.
+/// different latency. web-vitals keeps the reported interaction's entries array: an entry of
+/// equal duration is pushed onto it, but a longer entry replaces the array and leaving the
+/// list of longest ends the interaction, and the report still holds it as it was then.
 #[derive(Default)]
 struct Reported {
+    id: Option<u64>,
     latency: Option<f64>,
-    /// The reported interaction as last seen among the longest.
-    interaction: Option<Interaction>,
-    /// It has left the list of longest: later entries with its id start a new interaction,
-    /// which is not the one reported.
-    evicted: bool,
+    /// The reported interaction as it was when it left the list or its entries were
+    /// replaced; `None` while the list's own entry is still the one reported.
+    kept: Option<Interaction>,
 }
 
 impl Reported {
     fn update(&mut self, candidate: Option<&Interaction>) {
         if let Some(candidate) = candidate {
             if self.latency != Some(candidate.latency) {
+                self.id = Some(candidate.id);
                 self.latency = Some(candidate.latency);
-                self.interaction = Some(candidate.clone());
-                self.evicted = false;
+                self.kept = None;
             }
         }
     }
 
-    /// Takes the reported interaction's latest state from the list while web-vitals' report
-    /// would still see it: an entry of equal duration is pushed onto the interaction's
-    /// entries array, which the report holds; a longer one replaces the array, and leaving
-    /// the list ends the interaction.
-    fn refresh(&mut self, manager: &InteractionManager) {
-        let Some(reported) = self.interaction.as_mut().filter(|_| !self.evicted) else {
-            return;
-        };
-        match manager.find(reported.id) {
-            Some(current) if current.latency == reported.latency => {
-                if current != reported {
-                    *reported = current.clone();
-                }
-            }
-            _ => self.evicted = true,
+    /// The reported interaction is no longer the list's: keep it as it was.
+    fn lost(&mut self, interaction: Option<Interaction>) {
+        if self.kept.is_none() {
+            self.kept = interaction;
         }
+    }
+
+    /// The interaction the report holds.
+    fn interaction<'a>(&'a self, manager: &'a InteractionManager) -> Option<&'a Interaction> {
+        self.kept.as_ref().or_else(|| manager.find(self.id?))
     }
 }
 
@@ -244,13 +237,18 @@ pub(crate) fn inp_with(
                 *slot = Some(group);
             }
         }
-        let processed = manager.process(EventRef {
-            index,
-            interaction_id: entry.interaction_id(),
-            start_time: entry.start_time,
-            duration: entry.duration,
-            first_input,
-        });
+        let watched = reported.id.filter(|_| reported.kept.is_none());
+        let (processed, lost) = manager.process_watching(
+            EventRef {
+                index,
+                interaction_id: entry.interaction_id(),
+                start_time: entry.start_time,
+                duration: entry.duration,
+                first_input,
+            },
+            watched,
+        );
+        reported.lost(lost);
         // `_onAfterProcessingINPCandidate = saveInteractionTarget`.
         if let Some(interaction) = processed.and_then(|id| manager.get_mut(id)) {
             save_target(interaction, &events);
@@ -260,14 +258,12 @@ pub(crate) fn inp_with(
         // interaction reported first stays. The count at that moment is the polyfill's
         // estimate over the ids seen so far, never more than the page's final count.
         if processed.is_some() {
-            reported.refresh(&manager);
             let so_far = ids_so_far.count().min(final_count);
             reported.update(manager.estimate_p98(so_far));
         }
     }
-    reported.refresh(&manager);
     reported.update(manager.estimate_p98(final_count));
-    let interaction = reported.interaction.as_ref()?;
+    let interaction = reported.interaction(&manager)?;
     let first_index = *interaction.entries.first()?;
     let &(first, _) = events.get(first_index)?;
     let group = group_of

@@ -58,9 +58,20 @@ impl InteractionManager {
     /// could become so. Returns the id of the interaction it went into, or `None` when the
     /// entry was not a candidate.
     pub fn process(&mut self, entry: EventRef) -> Option<u64> {
+        self.process_watching(entry, None).0
+    }
+
+    /// [`InteractionManager::process`], also returning the interaction `watched` as it was
+    /// before this entry, if the entry ended it: its entries replaced by a longer one, or the
+    /// interaction pushed out of the longest. (A report holds on to such an interaction.)
+    pub fn process_watching(
+        &mut self,
+        entry: EventRef,
+        watched: Option<u64>,
+    ) -> (Option<u64>, Option<Interaction>) {
         // "Skip further processing for entries that cannot be INP candidates."
         if entry.interaction_id == 0 && !entry.first_input {
-            return None;
+            return (None, None);
         }
         let min_latency = self.longest.last().map(|i| i.latency);
         let existing = self
@@ -71,13 +82,17 @@ impl InteractionManager {
             || self.longest.len() < MAX_INTERACTIONS_TO_CONSIDER
             || min_latency.is_some_and(|min| entry.duration > min);
         if !could_be_longest {
-            return None;
+            return (None, None);
         }
+        let mut lost = None;
         match existing.and_then(|i| self.longest.get_mut(i)) {
             Some(interaction) => {
                 // "If the new entry has a longer duration, replace the old entries,
                 // otherwise add to the array."
                 if entry.duration > interaction.latency {
+                    if watched == Some(interaction.id) {
+                        lost = Some(interaction.clone());
+                    }
                     interaction.entries = vec![entry.index];
                     interaction.latency = entry.duration;
                     interaction.first_start_time = entry.start_time;
@@ -97,8 +112,13 @@ impl InteractionManager {
         }
         // Stable, like JavaScript's sort, so equal latencies keep their order.
         self.longest.sort_by(|a, b| b.latency.total_cmp(&a.latency));
-        self.longest.truncate(MAX_INTERACTIONS_TO_CONSIDER);
-        Some(entry.interaction_id)
+        if self.longest.len() > MAX_INTERACTIONS_TO_CONSIDER {
+            let removed = self.longest.split_off(MAX_INTERACTIONS_TO_CONSIDER);
+            if let Some(w) = watched {
+                lost = lost.or_else(|| removed.into_iter().find(|i| i.id == w));
+            }
+        }
+        (Some(entry.interaction_id), lost)
     }
 
     /// The interaction with `id`, while it is among the longest.
