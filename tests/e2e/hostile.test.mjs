@@ -109,6 +109,27 @@ function commonChecks({ session, state, oracle, mainThread, page, t, tolerance, 
 }
 
 /**
+ * Ends a scenario: stops the main-thread watch (before leaving for a CPU profile, which a
+ * navigation ends; after leaving for a trace, which sees every document), leaves the page so
+ * that the metrics are final, and returns web-vitals' record of the view at `path` (once it
+ * has `metrics`) and our stored state once it agrees (`options` as for `finalState`).
+ */
+async function finish({ page, session, server, watch, url, path, mine = () => true, metrics, stopAfterLeaving = false, ...options }) {
+  let mainThread = stopAfterLeaving ? undefined : await watch?.stop();
+  await leave(page, session, url, server.url, mine);
+  if (stopAfterLeaving) mainThread = await watch?.stop();
+  const oracle = await oracleFor(page, path, metrics);
+  const state = await finalState(session, url, mine, oracle, options);
+  return { mainThread, oracle, state };
+}
+
+/** Whether a stored state is of `page`'s current document (by its time origin). */
+async function viewOf(page) {
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  return (s) => s.log.page.timeOrigin === origin;
+}
+
+/**
  * Watches the views stored for one tab (found through its first view matching `ours(url)`):
  * `sample()` notes the most seen at once, `settled()` waits until the tab is within its bound
  * at rest.
@@ -198,12 +219,8 @@ for (const browser of ['chromium', 'firefox']) {
         return levels;
       });
       t.diagnostic(`${depth} levels of frames loaded`);
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
-      const state = await finalState(session, url, mine, oracle);
+      const mine = await viewOf(page);
+      const { mainThread, oracle, state } = await finish({ page, session, server, watch, url, path, mine, metrics: PAGE_METRICS[browser] });
       const states = await session.extensionStates();
       await verify(t, {
         ...commonChecks({ session, state, oracle, mainThread, page, t }),
@@ -230,18 +247,15 @@ for (const browser of ['chromium', 'firefox']) {
       const path = '/never-loads.html';
       const url = `${server.url}${path}`;
       const { page, watch } = await openWatched(t, session, url, { waitUntil: 'domcontentloaded' });
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
+      const mine = await viewOf(page);
       await waitForReport(session, url, (r, s) => mine(s) && r.metrics.FCP && r.metrics.LCP, { timeoutMs: 15_000 });
       // web-vitals' TTFB of this navigation entry (onTTFB.ts): it reports it only after load.
       const before = await page.evaluate(() => {
         const nav = performance.getEntriesByType('navigation')[0];
         return { readyState: document.readyState, ttfb: Math.max(nav.responseStart - (nav.activationStart || 0), 0) };
       });
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser].filter((m) => m !== 'TTFB'));
-      const state = await finalState(session, url, mine, oracle, { except: ['TTFB'] });
+      const metrics = PAGE_METRICS[browser].filter((m) => m !== 'TTFB');
+      const { mainThread, oracle, state } = await finish({ page, session, server, watch, url, path, mine, metrics, except: ['TTFB'] });
       await verify(t, {
         ...commonChecks({ session, state, oracle, mainThread, page, t, except: ['TTFB'] }),
         'load never fired': () => assert.notEqual(before.readyState, 'complete'),
@@ -280,10 +294,11 @@ for (const browser of ['chromium', 'firefox']) {
       const { restores, lastRestore } = await page.evaluate(() => ({ restores: window.__restores, lastRestore: window.__lastRestore }));
       t.diagnostic(`${rounds} rounds in ${BFCACHE_LOOP_MS / 1000} s`);
       const mine = (s) => s.log.page.restoredAt === lastRestore;
-      await leave(page, session, url, server.url, mine);
-      const mainThread = await watch?.stop();
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
-      const state = await finalState(session, url, mine, oracle, { clockTolerance: RESTORE_TOLERANCE });
+      const { mainThread, oracle, state } = await finish({
+        ...{ page, session, server, watch, url, path, mine, metrics: PAGE_METRICS[browser] },
+        stopAfterLeaving: true,
+        clockTolerance: RESTORE_TOLERANCE,
+      });
       await verify(t, {
         ...commonChecks({ session, state, oracle, mainThread, page, t, tolerance: RESTORE_TOLERANCE }),
         'every return was a restore': () => assert.equal(restores, rounds + 1, 'page A was reloaded instead of restored'),
@@ -317,10 +332,10 @@ for (const browser of ['chromium', 'firefox']) {
       const gaps = hops.slice(1).map((h, i) => h.timeOrigin - hops[i].timeOrigin);
       const chainMs = hops.at(-1).timeOrigin - hops[0].timeOrigin;
       t.diagnostic(`${hops.length - 1} navigations in ${(chainMs / 1000).toFixed(1)} s, longest gap ${Math.round(Math.max(...gaps))} ms`);
-      await leave(page, session, lastUrl, server.url);
-      const mainThread = await watch?.stop();
-      const oracle = await oracleFor(page, lastPath, PAGE_METRICS[browser]);
-      const state = await finalState(session, lastUrl, () => true, oracle);
+      const { mainThread, oracle, state } = await finish({
+        ...{ page, session, server, watch, url: lastUrl, path: lastPath, metrics: PAGE_METRICS[browser] },
+        stopAfterLeaving: true,
+      });
       await verify(t, {
         ...commonChecks({ session, state, oracle, mainThread, page, t }),
         'every page was reached': () => assert.deepEqual(hops.map((h) => h.i), [...Array(HOPS + 1).keys()]),
@@ -351,8 +366,7 @@ for (const browser of ['chromium', 'firefox']) {
         const path = `/interactions.html?every=${slowEvery}${paint ? '&paint' : ''}`;
         const url = `${server.url}${path}`;
         const { page, watch } = await openWatched(t, session, url);
-        const origin = await page.evaluate(() => performance.timeOrigin);
-        const mine = (s) => s.log.page.timeOrigin === origin;
+        const mine = await viewOf(page);
         // The user starts once the page was measured: a key pressed before the agent has started
         // (its module loads after document start) ends LCP before it was observed, on both sides.
         await waitForReport(session, url, (r, s) => mine(s) && r.metrics.LCP, { timeoutMs: 15_000 });
@@ -376,10 +390,8 @@ for (const browser of ['chromium', 'firefox']) {
         const typed = Date.now() - typing;
         t.diagnostic(`${keys} key presses in ${(typed / 1000).toFixed(1)} s: ${Math.round(keys / (typed / 1000))}/s`);
         const pressed = await pageUntil(page, (k) => window.__keys.count === k && window.__keys.lastSlowSeen && window.__keys, keys, { timeoutMs: 20_000 });
-        const mainThread = await watch?.stop();
-        await leave(page, session, url, server.url, mine);
-        const oracle = await oracleFor(page, path, [...PAGE_METRICS[browser], 'INP']);
-        const state = await finalState(session, url, mine, oracle);
+        const metrics = [...PAGE_METRICS[browser], 'INP'];
+        const { mainThread, oracle, state } = await finish({ page, session, server, watch, url, path, mine, metrics });
         await verify(t, {
           ...commonChecks({ session, state, oracle, mainThread, page, t }),
           'INP as long as the slow handlers make it': () => {
@@ -415,12 +427,8 @@ for (const browser of ['chromium', 'firefox']) {
           const produced = await page.evaluate(
             () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(window.__shifts.seen))))),
           );
-          const origin = await page.evaluate(() => performance.timeOrigin);
-          const mine = (s) => s.log.page.timeOrigin === origin;
-          const mainThread = await watch?.stop();
-          await leave(page, session, url, server.url, mine);
-          const oracle = await oracleFor(page, path, PAGE_METRICS.chromium);
-          const state = await finalState(session, url, mine, oracle);
+          const mine = await viewOf(page);
+          const { mainThread, oracle, state } = await finish({ page, session, server, watch, url, path, mine, metrics: PAGE_METRICS.chromium });
           await verify(t, {
             ...commonChecks({ session, state, oracle, mainThread, page, t }),
             'layout shifts accounted for': () => assertAccounted(state, 'layout-shift', produced),
@@ -437,12 +445,8 @@ for (const browser of ['chromium', 'firefox']) {
         const url = `${server.url}${path}`;
         const { page, watch } = await openWatched(t, session, url);
         await pageUntil(page, () => window.__shifts.end > 0);
-        const origin = await page.evaluate(() => performance.timeOrigin);
-        const mine = (s) => s.log.page.timeOrigin === origin;
-        const mainThread = await watch?.stop();
-        await leave(page, session, url, server.url, mine);
-        const oracle = await oracleFor(page, path, PAGE_METRICS.firefox);
-        const state = await finalState(session, url, mine, oracle);
+        const mine = await viewOf(page);
+        const { mainThread, oracle, state } = await finish({ page, session, server, watch, url, path, mine, metrics: PAGE_METRICS.firefox });
         await verify(t, {
           ...commonChecks({ session, state, oracle, mainThread, page, t }),
           'no CLS': () => assert.equal(state.report.metrics.CLS, undefined, 'CLS reported where the browser has no layout shifts'),
@@ -463,8 +467,7 @@ for (const browser of ['chromium', 'firefox']) {
       });
       const fetchMs = produced.end - produced.start;
       t.diagnostic(`${n} fetches in ${(fetchMs / 1000).toFixed(1)} s: ${Math.round(n / (fetchMs / 1000))} resource entries/s`);
-      const origin = await page.evaluate(() => performance.timeOrigin);
-      const mine = (s) => s.log.page.timeOrigin === origin;
+      const mine = await viewOf(page);
       const accounted = (s) => s.log.records.filter((r) => r.entryType === 'resource').length + (s.report?.dropped?.resource ?? 0) >= produced.entries;
       let latest = null;
       await pollUntil(
@@ -482,10 +485,7 @@ for (const browser of ['chromium', 'firefox']) {
         },
       );
       t.diagnostic(`report accounted for every entry ${seconds(started)} after the start`);
-      const mainThread = await watch?.stop();
-      await leave(page, session, url, server.url, mine);
-      const oracle = await oracleFor(page, path, PAGE_METRICS[browser]);
-      const state = await finalState(session, url, mine, oracle);
+      const { mainThread, oracle, state } = await finish({ page, session, server, watch, url, path, mine, metrics: PAGE_METRICS[browser] });
       await verify(t, {
         ...commonChecks({ session, state, oracle, mainThread, page, t }),
         'resource entries accounted for': () => assertAccounted(state, 'resource', produced.entries),
