@@ -91,6 +91,13 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
       return page;
     },
     async extensionStates() {
+      // Read in the extension's own service worker while it runs (a few ms); once it has been
+      // stopped, in an extension page (opening one costs about 200 ms, once).
+      const worker = context.serviceWorkers().find((w) => w.url().startsWith(base));
+      if (worker) {
+        const states = await worker.evaluate(() => chrome.storage.session.get(null)).catch(() => null);
+        if (states) return states;
+      }
       return this.extensionEval(() => chrome.storage.session.get(null));
     },
     async openExtensionPage(path, { beforeLoad } = {}) {
@@ -182,11 +189,11 @@ export async function launchFirefox({ extension = true } = {}) {
 }
 
 /**
- * Calls `check` every 100 ms until it resolves truthy, and returns that value; after
+ * Calls `check` every `intervalMs` (100) until it resolves truthy, and returns that value; after
  * `timeoutMs`, throws what `onTimeout()` gives. Polling a condition, never sleeping a guess.
  * An error thrown by `check` ends the wait.
  */
-export async function pollUntil(check, { timeoutMs = 10_000, onTimeout } = {}) {
+export async function pollUntil(check, { timeoutMs = 10_000, intervalMs = 100, onTimeout } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -194,7 +201,7 @@ export async function pollUntil(check, { timeoutMs = 10_000, onTimeout } = {}) {
     if (Date.now() > deadline) {
       throw onTimeout?.() ?? new Error(`condition not met within ${timeoutMs} ms: ${check}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -218,7 +225,7 @@ export async function viewsFor(session, url) {
  * satisfies `ready(report, state)` exists, or throws after `timeoutMs` with what was there.
  * Polling a condition, not sleeping a guess.
  */
-export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } = {}) {
+export async function waitForReport(session, url, ready, { timeoutMs = 15_000, intervalMs } = {}) {
   let views = [];
   return pollUntil(
     async () => {
@@ -229,6 +236,7 @@ export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } 
     },
     {
       timeoutMs,
+      intervalMs,
       onTimeout: () =>
         new Error(`no ready report for ${url} within ${timeoutMs} ms; latest: ${JSON.stringify(views.at(-1)?.report ?? null)}`),
     },
