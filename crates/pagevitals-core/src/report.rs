@@ -221,6 +221,8 @@ pub fn analyze(log: &EntryLog) -> Report {
         .filter(|t| !supported.iter().any(|s| s == *t))
         .map(|t| (*t).to_owned())
         .collect();
+    // Joined to their responses once, for the resource summary and for the rules.
+    let requests = resources::requests(log, &view);
     let metrics = Metrics {
         fcp: fcp::fcp(log, &view),
         ttfb: ttfb::ttfb(&view),
@@ -249,7 +251,9 @@ pub fn analyze(log: &EntryLog) -> Report {
         agent_cost: log.agent_cost,
         long_tasks: long_tasks::long_tasks(log, &view),
         long_animation_frames: long_animation_frames::long_animation_frames(log, &view),
-        resources: resources::resources(log, &view),
+        resources: requests
+            .as_ref()
+            .map(|(requests, status)| resources::summarise(requests, *status)),
         recommendations: Vec::new(),
         score: None,
         budgets: None,
@@ -259,7 +263,8 @@ pub fn analyze(log: &EntryLog) -> Report {
             .collect(),
     };
     // Rules and scores read the finished metrics and summaries.
-    report.recommendations = rules::recommend(log, &report);
+    let findings = rules::run(&rules::Context::with_requests(log, &report, view, requests));
+    report.recommendations = findings;
     report.score = Some(score::scores(&report));
     report
 }

@@ -382,7 +382,10 @@ pub(crate) fn requests<'a>(
     Some((requests, render_blocking_status))
 }
 
-fn summarise(requests: &[Request<'_>], render_blocking_status: Availability) -> Resources {
+pub(crate) fn summarise(
+    requests: &[Request<'_>],
+    render_blocking_status: Availability,
+) -> Resources {
     let totals = || Totals::new(render_blocking_status);
     let mut total = totals();
     let mut by_type: BTreeMap<ResourceType, Totals> =

@@ -29,7 +29,7 @@
 //! - The route's interaction count is the difference between the counts the agent wrote on
 //!   consecutive `soft-navigation` records (`interactionCount`, read when the entry arrived).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +119,9 @@ pub fn routes(log: &EntryLog, view: &PageView<'_>) -> Vec<RouteMetrics> {
             _ => None,
         })
         .collect();
+    if starts.is_empty() {
+        return Vec::new();
+    }
     let owners = interaction_owners(log, &starts);
     (0..starts.len())
         .filter_map(|k| route(log, view, &starts, &owners, k))
@@ -129,7 +132,7 @@ fn route(
     log: &EntryLog,
     view: &PageView<'_>,
     starts: &[Start<'_>],
-    owners: &[(u64, Option<usize>)],
+    owners: &HashMap<u64, Option<usize>>,
     k: usize,
 ) -> Option<RouteMetrics> {
     let start = starts.get(k)?;
@@ -321,26 +324,31 @@ fn attribute_lcp(
 
 /// For each interaction id in the log, the route it belongs to (`None`: the page view before
 /// any soft navigation).
-fn interaction_owners(log: &EntryLog, starts: &[Start<'_>]) -> Vec<(u64, Option<usize>)> {
-    let mut first_start: Vec<(u64, f64)> = Vec::new();
+fn interaction_owners(log: &EntryLog, starts: &[Start<'_>]) -> HashMap<u64, Option<usize>> {
+    // Each interaction's earliest entry, and each route's causing interaction (the first
+    // route an id caused), by id: one pass over the log, one lookup per interaction.
+    let mut first_start: HashMap<u64, f64> = HashMap::new();
     for record in &log.records {
         if let Record::Entry(Entry::Event(e)) = record {
             let id = e.interaction_id();
-            if id == 0 {
-                continue;
-            }
-            match first_start.iter_mut().find(|(i, _)| *i == id) {
-                Some((_, t)) => *t = t.min(e.start_time),
-                None => first_start.push((id, e.start_time)),
+            if id != 0 {
+                first_start
+                    .entry(id)
+                    .and_modify(|t| *t = t.min(e.start_time))
+                    .or_insert(e.start_time);
             }
         }
+    }
+    let mut caused: HashMap<u64, usize> = HashMap::new();
+    for (j, s) in starts.iter().enumerate() {
+        caused.entry(s.entry.interaction_id).or_insert(j);
     }
     first_start
         .into_iter()
         .map(|(id, time)| {
-            let owner = match starts.iter().position(|s| s.entry.interaction_id == id) {
+            let owner = match caused.get(&id) {
                 // The interaction that caused route j belongs to the one before it.
-                Some(j) => j.checked_sub(1),
+                Some(&j) => j.checked_sub(1),
                 None => starts.iter().rposition(|s| s.entry.start_time <= time),
             };
             (id, owner)
@@ -355,7 +363,7 @@ fn route_inp(
     log: &EntryLog,
     view: &PageView<'_>,
     starts: &[Start<'_>],
-    owners: &[(u64, Option<usize>)],
+    owners: &HashMap<u64, Option<usize>>,
     k: usize,
     id: &str,
 ) -> Option<Metric<InpAttribution>> {
@@ -366,11 +374,7 @@ fn route_inp(
     let next = starts.get(k + 1);
     let from = start.entry.start_time;
     let frames_to = next.map_or(f64::INFINITY, Start::detected);
-    let mine = |interaction: u64| {
-        owners
-            .iter()
-            .any(|&(i, o)| i == interaction && o == Some(k))
-    };
+    let mine = |interaction: u64| owners.get(&interaction) == Some(&Some(k));
     let records: Vec<Record> = log
         .records
         .iter()

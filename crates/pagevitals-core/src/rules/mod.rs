@@ -219,7 +219,19 @@ impl<'a> Context<'a> {
     /// The context for a log and the report built from it.
     pub fn new(log: &'a EntryLog, report: &'a Report) -> Self {
         let view = PageView::new(log);
-        let (requests, status) = match resources::requests(log, &view) {
+        let requests = resources::requests(log, &view);
+        Context::with_requests(log, report, view, requests)
+    }
+
+    /// The context with the page view and the requests the report was built from, so that
+    /// `analyze` joins the requests to their responses once.
+    pub(crate) fn with_requests(
+        log: &'a EntryLog,
+        report: &'a Report,
+        view: PageView<'a>,
+        requests: Option<(Vec<Request<'a>>, Availability)>,
+    ) -> Self {
+        let (requests, status) = match requests {
             Some((r, s)) => (r, Some(s)),
             None => (Vec::new(), None),
         };
@@ -291,7 +303,11 @@ pub(crate) fn mime_essence(content_type: &str) -> String {
 
 /// Every rule, run on one log and its report, ranked by saving.
 pub fn recommend(log: &EntryLog, report: &Report) -> Vec<Finding> {
-    let cx = Context::new(log, report);
+    run(&Context::new(log, report))
+}
+
+/// Every rule on a context, ranked by saving.
+pub(crate) fn run(cx: &Context<'_>) -> Vec<Finding> {
     let rules: [fn(&Context<'_>) -> Vec<Finding>; 13] = [
         render_blocking::check,
         lcp_breakdown::check,
@@ -307,7 +323,7 @@ pub fn recommend(log: &EntryLog, report: &Report) -> Vec<Finding> {
         repeat_view::check,
         backend_timing::check,
     ];
-    let mut findings: Vec<Finding> = rules.iter().flat_map(|rule| rule(&cx)).collect();
+    let mut findings: Vec<Finding> = rules.iter().flat_map(|rule| rule(cx)).collect();
     // Stable: equal savings and ids stay in rule order.
     findings.sort_by(|a, b| {
         b.rank_ms()
