@@ -291,29 +291,32 @@ export function assertMatchesOracle(report, oracle, { clockTolerance, except = [
 }
 
 /**
- * (b): the agent's own account of its main-thread time, when the report has one, and in
- * Chromium the CPU profile and the page's long-animation-frame watch. Returns what was
- * measured, for the test's diagnostics.
+ * (b): the agent never blocked the page. Where Chromium gives a CPU profile of the page, its
+ * longest run of extension code is the measure, with the page's long-animation-frame watch;
+ * the agent's own account (`agentCost`, when the report has one) is then reported but not
+ * asserted, because it is wall time: on two cores shared by the browser, the server and the
+ * test, a task of a few ms can be descheduled for tens (seen once in a 100,000-resource run:
+ * 87 ms). Where there is no profile (Firefox), `agentCost` is the measure. Every measure is
+ * gathered before any is asserted, so a failure shows them all. Returns them.
  */
 export async function assertAgentNeverBlocked(report, { mainThread, page, t }) {
   const measured = { agentCost: report.agentCost ?? null };
-  if (report.agentCost) {
+  if (!report.agentCost) t.diagnostic('report.agentCost is absent: the agent does not report its own main-thread time in this build');
+  if (mainThread) {
+    measured.mainThread = mainThread;
+    measured.loaf = await loafWatch(page);
+    const all = JSON.stringify(measured);
+    assert.ok(
+      mainThread.longestMs < LONG_TASK_MS,
+      `the ${mainThread.method} of the page shows ${mainThread.longestMs} ms in a row in extension code (>= ${LONG_TASK_MS}): ${all}`,
+    );
+    assert.ok(measured.loaf, "the page's long-animation-frame watch did not run");
+    assert.deepEqual(measured.loaf.extension, [], `long animation frames with an extension script in them: ${all}`);
+  } else if (report.agentCost) {
     assert.ok(
       report.agentCost.maxTaskMs < LONG_TASK_MS,
       `the agent timed its own longest task at ${report.agentCost.maxTaskMs} ms (>= ${LONG_TASK_MS}): ${JSON.stringify(report.agentCost)}`,
     );
-  } else {
-    t.diagnostic('report.agentCost is absent: the agent does not report its own main-thread time in this build');
-  }
-  if (mainThread) {
-    measured.mainThread = mainThread;
-    assert.ok(
-      mainThread.longestMs < LONG_TASK_MS,
-      `the ${mainThread.method} of the page shows ${mainThread.longestMs} ms in a row in extension code (>= ${LONG_TASK_MS}): ${JSON.stringify(mainThread)}`,
-    );
-    measured.loaf = await loafWatch(page);
-    assert.ok(measured.loaf, "the page's long-animation-frame watch did not run");
-    assert.deepEqual(measured.loaf.extension, [], 'long animation frames with an extension script in them');
   }
   return measured;
 }
