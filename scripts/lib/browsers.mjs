@@ -91,20 +91,27 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
       return page;
     },
     async extensionStates() {
-      // Read in the extension's own service worker while it runs (a few ms); once it has been
-      // stopped, in an extension page (opening one costs about 200 ms, once).
-      const worker = context.serviceWorkers().find((w) => w.url().startsWith(base));
-      if (worker) {
-        const states = await worker.evaluate(() => chrome.storage.session.get(null)).catch(() => null);
-        if (states) return states;
-      }
       return this.extensionEval(() => chrome.storage.session.get(null));
     },
     async openExtensionPage(path, { beforeLoad } = {}) {
       return openExtensionPage(context, `${base}/${path}`, beforeLoad);
     },
-    /** Runs `fn(arg)` in an extension page, where the WebExtension API is available. */
+    /**
+     * Runs `fn(arg)` where the WebExtension API is available: in the extension's service
+     * worker while it runs (a few ms, and no tab opened in front of the page under test);
+     * once the worker has been stopped, in an extension page (opening one costs about 200 ms,
+     * once, and brings it to the front).
+     */
     async extensionEval(fn, arg) {
+      const worker = context.serviceWorkers().find((w) => w.url().startsWith(`${base}/`));
+      if (worker) {
+        try {
+          return await worker.evaluate(fn, arg);
+        } catch (error) {
+          // Only a worker stopped under us falls through; an error of `fn` is the caller's.
+          if (!/closed|destroyed|detached/i.test(error.message)) throw error;
+        }
+      }
       extensionPage ??= await openExtensionPage(context, `${base}/popup.html`);
       return extensionPage.evaluate(fn, arg);
     },
