@@ -294,10 +294,14 @@ export function assertMatchesOracle(report, oracle, { clockTolerance, except = [
  * (b): the agent never blocked the page. Where Chromium gives a CPU profile of the page, its
  * longest run of extension code is the measure, with the page's long-animation-frame watch;
  * the agent's own account (`agentCost`, when the report has one) is then reported but not
- * asserted, because it is wall time: on two cores shared by the browser, the server and the
- * test, a task of a few ms can be descheduled for tens (seen once in a 100,000-resource run:
- * 87 ms). Where there is no profile (Firefox), `agentCost` is the measure. Every measure is
- * gathered before any is asserted, so a failure shows them all. Returns them.
+ * asserted, because it is wall time. In all three 100,000-resource runs so far it exceeded
+ * 50 ms once (87, 58, 58 ms) while the profile's longest run of extension code was 9 to 16 ms:
+ * either the thread was descheduled (two cores shared by the browser, the server and the
+ * test) or a garbage collection ran inside the agent's callback, which the profile counts as
+ * "(garbage collector)", not extension code. Which one is not known yet; if GC, the agent's
+ * allocations did cause a long task. Where there is no profile (Firefox), `agentCost` is the
+ * measure. Every measure is gathered before any is asserted, so a failure shows them all.
+ * Returns them.
  */
 export async function assertAgentNeverBlocked(report, { mainThread, page, t }) {
   const measured = { agentCost: report.agentCost ?? null };
