@@ -118,8 +118,6 @@ export function summarize(values) {
 /** One measured run: open, wait for the agent, interact, leave, and read the final report. */
 /** How long the network must be idle (no request in flight) before a page counts as loaded. */
 const NETWORK_QUIET_MS = 500;
-/** How often the extension's stored report is read while waiting for it (a read takes 1-5 ms). */
-const POLL_MS = 20;
 
 /**
  * Resolves once no request of `page` has been in flight for `quietMs` (late images, lazy
@@ -156,7 +154,7 @@ async function measure(session, url, { interactions, run, timeoutMs, settleMs })
   try {
     const origin = await page.evaluate(() => performance.timeOrigin);
     const mine = (_, s) => s.log.page.timeOrigin === origin;
-    await waitForReport(session, url, (r, s) => mine(r, s) && r.metrics.TTFB, { timeoutMs, intervalMs: POLL_MS }).catch(() => {
+    await waitForReport(session, url, (r, s) => mine(r, s) && r.metrics.TTFB, { timeoutMs }).catch(() => {
       throw new Error(`no report from the extension for ${url} within ${timeoutMs} ms`);
     });
     if (interactions) await interactions(page, { url, run });
@@ -175,7 +173,7 @@ async function measure(session, url, { interactions, run, timeoutMs, settleMs })
       session,
       url,
       (r, s) => mine(r, s) && (r.metrics.LCP || r.unsupportedEntryTypes.includes('largest-contentful-paint') || r.metrics.FCP === undefined),
-      { timeoutMs, intervalMs: POLL_MS },
+      { timeoutMs },
     );
     return report;
   } finally {

@@ -196,11 +196,11 @@ export async function launchFirefox({ extension = true } = {}) {
 }
 
 /**
- * Calls `check` every `intervalMs` (100) until it resolves truthy, and returns that value; after
+ * Calls `check` every 100 ms until it resolves truthy, and returns that value; after
  * `timeoutMs`, throws what `onTimeout()` gives. Polling a condition, never sleeping a guess.
  * An error thrown by `check` ends the wait.
  */
-export async function pollUntil(check, { timeoutMs = 10_000, intervalMs = 100, onTimeout } = {}) {
+export async function pollUntil(check, { timeoutMs = 10_000, onTimeout } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -208,7 +208,7 @@ export async function pollUntil(check, { timeoutMs = 10_000, intervalMs = 100, o
     if (Date.now() > deadline) {
       throw onTimeout?.() ?? new Error(`condition not met within ${timeoutMs} ms: ${check}`);
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -232,7 +232,7 @@ export async function viewsFor(session, url) {
  * satisfies `ready(report, state)` exists, or throws after `timeoutMs` with what was there.
  * Polling a condition, not sleeping a guess.
  */
-export async function waitForReport(session, url, ready, { timeoutMs = 15_000, intervalMs } = {}) {
+export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } = {}) {
   let views = [];
   return pollUntil(
     async () => {
@@ -243,7 +243,6 @@ export async function waitForReport(session, url, ready, { timeoutMs = 15_000, i
     },
     {
       timeoutMs,
-      intervalMs,
       onTimeout: () =>
         new Error(`no ready report for ${url} within ${timeoutMs} ms; latest: ${JSON.stringify(views.at(-1)?.report ?? null)}`),
     },

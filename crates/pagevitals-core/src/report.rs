@@ -263,8 +263,8 @@ pub fn analyze(log: &EntryLog) -> Report {
             .collect(),
     };
     // Rules and scores read the finished metrics and summaries.
-    let findings = rules::run(&rules::Context::with_requests(log, &report, view, requests));
-    report.recommendations = findings;
+    report.recommendations =
+        rules::run(&rules::Context::with_requests(log, &report, view, requests));
     report.score = Some(score::scores(&report));
     report
 }
