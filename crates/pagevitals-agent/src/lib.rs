@@ -184,6 +184,24 @@ impl Shared {
         self.push(&record);
     }
 
+    /// Records one delivery of Event Timing entries (`event`, with `first-input` on the same
+    /// observer, as web-vitals observes them). The last record also carries the page's
+    /// interaction count at that moment: web-vitals estimates INP again after each delivery,
+    /// with the count it reads then, and among interactions of equal latency it keeps the one
+    /// it reported first, so the core needs both to name the same interaction.
+    fn observed_events(self: &Rc<Self>, entries: &Array) {
+        let last = entries.length().checked_sub(1);
+        for (index, entry) in (0..).zip(entries.iter()) {
+            let record = record::record(entry.unchecked_ref());
+            if Some(index) == last {
+                if let Some(count) = self.interaction_count() {
+                    set(&record, "interactionCount", &count.into());
+                }
+            }
+            self.push(&record);
+        }
+    }
+
     fn push(self: &Rc<Self>, record: &JsValue) {
         let length = self.pending.borrow().push(record);
         if length >= MAX_BATCH_RECORDS {
@@ -271,22 +289,11 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
     });
 
     let mut observers = Vec::new();
-    for entry_type in OBSERVED_TYPES {
-        if !supported.includes(&JsValue::from_str(entry_type), 0) {
-            continue;
-        }
-        let threshold = (*entry_type == "event").then_some(EVENT_DURATION_THRESHOLD_MS);
-        let shared = Rc::clone(&shared);
-        observers.push(Observer::new(entry_type, threshold, move |entries| {
-            shared.timed(|| {
-                for entry in entries.iter() {
-                    shared.observed(entry.unchecked_ref());
-                }
-            });
-        })?);
-    }
+    let supports = |entry_type: &str| supported.includes(&JsValue::from_str(entry_type), 0);
     if shared.interactions.is_some() {
-        // The polyfill watches every event entry (threshold 0) but records none of them.
+        // The polyfill watches every event entry (threshold 0) but records none of them. It
+        // observes first, as web-vitals' polyfill does, so that its count already includes a
+        // delivery's interactions when the `event` observer below reads it.
         let s = Rc::clone(&shared);
         observers.push(Observer::new("event", Some(0.0), move |entries| {
             s.timed(|| {
@@ -295,6 +302,33 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
                 }
             });
         })?);
+    }
+    for entry_type in OBSERVED_TYPES {
+        // `first-input` comes through the `event` observer where there is one.
+        if !supports(entry_type) || (*entry_type == "first-input" && has_event_timing) {
+            continue;
+        }
+        let shared = Rc::clone(&shared);
+        let observer = if *entry_type == "event" {
+            let observer = Observer::new(
+                entry_type,
+                Some(EVENT_DURATION_THRESHOLD_MS),
+                move |entries| shared.timed(|| shared.observed_events(&entries)),
+            )?;
+            if supports("first-input") {
+                observer.also("first-input");
+            }
+            observer
+        } else {
+            Observer::new(entry_type, None, move |entries| {
+                shared.timed(|| {
+                    for entry in entries.iter() {
+                        shared.observed(entry.unchecked_ref());
+                    }
+                });
+            })?
+        };
+        observers.push(observer);
     }
 
     *shared.observers.borrow_mut() = observers;

@@ -1,4 +1,4 @@
-//! An owned `PerformanceObserver` for one entry type: created observing, disconnected on drop,
+//! An owned `PerformanceObserver` for an entry type (or two): created observing, disconnected on drop,
 //! and drainable, so that entries the browser has queued but not yet delivered can be taken
 //! when the page is being hidden (as web-vitals does with `takeRecords()`).
 
@@ -53,6 +53,16 @@ impl Observer {
             handler,
             _callback: callback,
         })
+    }
+
+    /// Also observes `entry_type` (buffered) with the same observer, so that its entries come
+    /// in the same deliveries as the first type's, as web-vitals observes `first-input` on its
+    /// `event` observer.
+    pub fn also(&self, entry_type: &str) {
+        let options: ObserveOptions = js_sys::Object::new().unchecked_into();
+        options.set_type(entry_type);
+        options.set_buffered(true);
+        self.observer.observe(options.unchecked_ref());
     }
 
     /// Hands the entries queued for this observer, not yet delivered, to its handler now.

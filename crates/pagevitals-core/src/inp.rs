@@ -219,6 +219,11 @@ pub(crate) fn inp_with(
             .filter(|(_, first_input)| !first_input)
             .map(|(e, _)| e.interaction_id()),
     );
+    // Where the agent marked the end of each delivery of Event Timing entries with the
+    // interaction count then, web-vitals' reports are replayed exactly: one after each
+    // delivery, with that count. Older logs have no marks: a report is replayed after each
+    // candidate entry instead, with the count estimated from the ids seen so far.
+    let delivered = events.iter().any(|(e, _)| e.interaction_count.is_some());
     let mut reported = Reported::default();
     let mut manager = InteractionManager::default();
     let mut groups = FrameGroups::default();
@@ -253,11 +258,16 @@ pub(crate) fn inp_with(
         if let Some(interaction) = processed.and_then(|id| manager.get_mut(id)) {
             save_target(interaction, &events);
         }
-        // onINP.ts reports after each batch, and takes the candidate's entries only when its
-        // latency differs from the value reported so far: among equal latencies, the
-        // interaction reported first stays. The count at that moment is the polyfill's
-        // estimate over the ids seen so far, never more than the page's final count.
-        if processed.is_some() {
+        // onINP.ts reports after each delivery, and takes the candidate's entries only when
+        // its latency differs from the value reported so far: among equal latencies, the
+        // interaction reported first stays. Without the agent's marks, the count at that
+        // moment is the polyfill's estimate over the ids seen so far, never more than the
+        // page's final count.
+        if delivered {
+            if let Some(count) = entry.interaction_count {
+                reported.update(manager.estimate_p98(count));
+            }
+        } else if processed.is_some() {
             let so_far = ids_so_far.count().min(final_count);
             reported.update(manager.estimate_p98(so_far));
         }
@@ -282,11 +292,17 @@ pub(crate) fn inp_with(
         })
         .collect();
     let value = interaction.latency;
+    // attributeINP looks the target up in the list of longest as it is at the report
+    // (`_longestInteractionMap.get(firstEntry.interactionId)`): there is none once the
+    // reported interaction has left the list.
+    let target = manager
+        .find(first.interaction_id())
+        .and_then(|i| i.target.clone());
     Some(view.metric(
         MetricName::INP,
         &THRESHOLDS,
         value,
-        attribute(interaction, first, group, &loafs, view, processing_start),
+        attribute(target, first, group, &loafs, view, processing_start),
     ))
 }
 
@@ -369,7 +385,7 @@ fn save_target(interaction: &mut Interaction, events: &[(&EventTiming, bool)]) {
 
 /// `attributeINP` in web-vitals `src/attribution/onINP.ts`.
 fn attribute(
-    interaction: &Interaction,
+    interaction_target: Option<String>,
     first: &EventTiming,
     group: Option<FrameGroup>,
     loafs: &[&LongAnimationFrame],
@@ -388,7 +404,7 @@ fn attribute(
     let group_processing_end = group.map_or(first.processing_end, |g| g.processing_end);
     let processing_end = group_processing_end.min(next_paint_time);
     let mut attribution = InpAttribution {
-        interaction_target: interaction.target.clone(),
+        interaction_target,
         interaction_time: first.start_time,
         interaction_type: if first.name.starts_with("key") {
             InteractionType::Keyboard
@@ -558,6 +574,43 @@ mod tests {
             inp.attribution.interaction_time, 3000.0,
             "A's entry, not Q's"
         );
+        assert_eq!(
+            inp.attribution.interaction_target, None,
+            "web-vitals finds A's target in the list of longest, which A has left"
+        );
+    }
+
+    #[test]
+    fn with_the_agents_delivery_marks_web_vitals_reports_are_replayed_per_delivery() {
+        // A (300 ms) comes alone, with the count at 1: reported. B and C (120 ms each) come in
+        // one delivery after many short interactions (the count at 101): web-vitals estimates
+        // once, at the third longest, C, and reports it. Replayed after each entry instead,
+        // with counts estimated from the ids, B would be reported after B alone (the second
+        // longest), and C, of the same latency, would not replace it.
+        let mark = |record: String, count: u32| {
+            record.replace(
+                r#""selector""#,
+                &format!(r#""interactionCount":{count},"selector""#),
+            )
+        };
+        let a = event("keydown", 7, 1000.0, 304.0, (1001.0, 1002.0));
+        let b = event("keydown", 700, 3000.0, 120.0, (3001.0, 3002.0));
+        let c = event("keydown", 707, 3100.0, 120.0, (3105.0, 3106.0));
+        let top = r#","interactionCount":101"#;
+        let marked = [
+            NAV.to_owned(),
+            mark(a.clone(), 1),
+            b.clone(),
+            mark(c.clone(), 101),
+        ];
+        let inp = inp_of(&marked, top).expect("INP is reported");
+        assert_eq!(inp.value, 120.0);
+        assert_eq!(inp.attribution.interaction_time, 3100.0, "C, as web-vitals");
+
+        let unmarked = [NAV.to_owned(), a, b, c];
+        let inp = inp_of(&unmarked, top).expect("INP is reported");
+        assert_eq!(inp.value, 120.0);
+        assert_eq!(inp.attribution.interaction_time, 3000.0, "B, per entry");
     }
 
     /// A click whose pointerdown, pointerup and click share a frame, with a long animation
@@ -828,6 +881,7 @@ mod tests {
                     cancelable: false,
                     target_selector: None,
                     selector: None,
+                    interaction_count: None,
                 };
                 // groupEntriesByRenderTime as written: search every group, latest first.
                 let render_time = start + duration;

@@ -444,6 +444,11 @@ pub struct EventTiming {
     /// Added by the agent: the target's selector, `null` when `target` was `null`.
     #[serde(default)]
     pub selector: Option<String>,
+    /// Added by the agent to the last entry of each delivery of Event Timing entries to its
+    /// observer: the page's interaction count then (`performance.interactionCount`, or the
+    /// polyfill's estimate). web-vitals estimates INP after each delivery with that count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_count: Option<f64>,
 }
 
 impl EventTiming {

@@ -655,6 +655,7 @@ mod tests {
                     cancelable: true,
                     target_selector: None,
                     selector: Some("b".into()),
+                    interaction_count: None,
                 };
                 Record::Entry(if fi {
                     Entry::FirstInput(e)
