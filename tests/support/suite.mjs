@@ -9,13 +9,14 @@ import { serve, serveTwoOrigins } from '../../scripts/lib/server.mjs';
 /**
  * Call inside `describe`: returns an object whose `server` and `session` are set in `before`.
  * `site` is the folder served (default the fixtures); with `thirdParty`, it is also served on
- * a second loopback origin (`serveTwoOrigins`), whose URL is `server.thirdPartyUrl`.
+ * a second loopback origin (`serveTwoOrigins`), whose URL is `server.thirdPartyUrl`. `launch`
+ * is passed to the browser's launcher.
  */
-export function browserSuite(browser, { site = 'tests/sites/fixtures', thirdParty = false } = {}) {
+export function browserSuite(browser, { site = 'tests/sites/fixtures', thirdParty = false, launch = {} } = {}) {
   const suite = { server: null, session: null };
   before(async () => {
     suite.server = await (thirdParty ? serveTwoOrigins : serve)(join(ROOT, site));
-    suite.session = await launchers[browser]();
+    suite.session = await launchers[browser](launch);
   });
   after(async () => {
     await suite.session?.close();
