@@ -1,6 +1,6 @@
-//! An owned `PerformanceObserver` for an entry type (or two): created observing, disconnected on drop,
-//! and drainable, so that entries the browser has queued but not yet delivered can be taken
-//! when the page is being hidden (as web-vitals does with `takeRecords()`).
+//! An owned `PerformanceObserver` for an entry type (or two): created observing, disconnected
+//! on drop, and drainable, so that entries the browser has queued but not yet delivered can be
+//! taken when the page is being hidden (as web-vitals does with `takeRecords()`).
 
 use std::cell::RefCell;
 use std::rc::Rc;

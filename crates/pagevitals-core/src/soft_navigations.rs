@@ -394,6 +394,15 @@ fn route_inp(
             _ => false,
         })
         .cloned()
+        .map(|mut record| {
+            // The agent's per-delivery interaction counts are the page's, and a route keeps
+            // only some of a delivery's entries: its INP is replayed after each entry, with
+            // the route's own count estimated from the ids, as before those counts existed.
+            if let Record::Entry(Entry::Event(e)) = &mut record {
+                e.interaction_count = None;
+            }
+            record
+        })
         .collect();
     let count_at = |s: Option<&Start<'_>>| match s {
         Some(s) => s.entry.interaction_count,
@@ -612,6 +621,33 @@ mod tests {
         assert_eq!(inp.value, 200.0);
         assert_eq!(inp.rating, Rating::Good);
         assert_eq!(inp.navigation_type, NavigationType::SoftNavigation);
+    }
+
+    #[test]
+    fn route_inp_ignores_the_pages_per_delivery_counts() {
+        // The route counts 90 interactions (40 -> 130): INP is its second longest, B. The
+        // agent's count on C, the last entry of the delivery, is the page's 130, which would
+        // put the estimate at C (the third longest, of B's latency) and keep it there.
+        let mut records = vec![NAV.to_owned(), paint(100.0)];
+        records.push(soft(2, 1000.0, 1100.0, 11).replace(
+            r#""interactionId":11"#,
+            r#""interactionId":11,"interactionCount":40"#,
+        ));
+        records.push(click(100, 2000.0, 300.0));
+        records.push(click(107, 2500.0, 200.0));
+        records.push(click(114, 3000.0, 200.0).replace(
+            r#""interactionId":114"#,
+            r#""interactionId":114,"interactionCount":130"#,
+        ));
+        let log = log_with_page(
+            crate::report::ENTRY_TYPES_OF_INTEREST,
+            "",
+            &records.join(","),
+            r#","interactionCount":130"#,
+        );
+        let inp = routes_of(&log)[0].inp.clone().unwrap();
+        assert_eq!(inp.value, 200.0);
+        assert_eq!(inp.attribution.interaction_time, 2500.0, "B");
     }
 
     #[test]
