@@ -131,14 +131,22 @@ async function openExtensionPage(context, url, beforeLoad) {
   return page;
 }
 
+/** Sampling interval of `launchFirefox`'s `profile`, ms. */
+export const FIREFOX_PROFILE_INTERVAL_MS = 4;
+
 /**
  * `network: false` turns off puppeteer's WebDriver BiDi network events (`networkEnabled`),
  * which nothing here but the audit's network-quiet wait needs. With them, Firefox slows down
  * as a page's requests pile up (a page fetching 30,000 times, no extension: 300 entries/s at
  * first, 55/s at the end, the parent process grown from 0.6 to 1.7 GB); without them it keeps
  * 630 to 750/s throughout.
+ *
+ * `profile`: a file that Firefox's startup profiler writes when the browser closes (Gecko
+ * profile format): the main thread of every process, sampled every
+ * `FIREFOX_PROFILE_INTERVAL_MS` with JavaScript stacks and each sample's thread CPU time
+ * (`threadCPUDelta`, ns). Firefox 153's WebDriver BiDi has no profiler commands.
  */
-export async function launchFirefox({ extension = true, network = true } = {}) {
+export async function launchFirefox({ extension = true, network = true, profile = null } = {}) {
   const executablePath = which(['firefox-esr', 'firefox']);
   if (!executablePath) throw new Error('Firefox not found: run scripts/setup');
   const { default: puppeteer } = await import('puppeteer-core');
@@ -150,6 +158,18 @@ export async function launchFirefox({ extension = true, network = true } = {}) {
     // Firefox 153 lets WebDriver navigate to moz-extension:// pages only with this flag.
     args: ['--remote-allow-system-access'],
     networkEnabled: network,
+    ...(profile && {
+      env: {
+        ...process.env,
+        MOZ_PROFILER_STARTUP: '1',
+        MOZ_PROFILER_STARTUP_FEATURES: 'js,cpu',
+        MOZ_PROFILER_STARTUP_FILTERS: 'GeckoMain',
+        MOZ_PROFILER_STARTUP_INTERVAL: String(FIREFOX_PROFILE_INTERVAL_MS),
+        // 8-byte entries per process: room for several minutes of samples.
+        MOZ_PROFILER_STARTUP_ENTRIES: String(40_000_000),
+        MOZ_PROFILER_SHUTDOWN: profile,
+      },
+    }),
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
     },
@@ -198,9 +218,27 @@ export async function launchFirefox({ extension = true, network = true } = {}) {
     },
     browser,
     async close() {
+      if (profile) await exitOnItsOwn(browser);
       await browser.close();
     },
   };
+}
+
+/**
+ * Asks Firefox to close and waits until its process has exited. puppeteer's own close kills a
+ * browser still running when the close command returns, which cuts short the profile Firefox
+ * writes as it shuts down.
+ */
+async function exitOnItsOwn(browser, timeoutMs = 120_000) {
+  const child = browser.process();
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await browser.connection.send('browser.close', {}).catch(() => {});
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /**
