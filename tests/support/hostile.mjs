@@ -223,11 +223,10 @@ function childProcesses(bytes) {
 }
 
 function geckoThreadRuns(thread) {
-  const column = (table) => table.schema;
   const [frames, stacks, samples] = [thread.frameTable, thread.stackTable, thread.samples];
-  const { location } = column(frames);
-  const { prefix, frame } = column(stacks);
-  const { stack, time, threadCPUDelta } = column(samples);
+  const { location } = frames.schema;
+  const { prefix, frame } = stacks.schema;
+  const { stack, time, threadCPUDelta } = samples.schema;
   const extensionFrame = frames.data.map((f) => /moz-extension:\/\//.test(thread.stringTable[f[location]] ?? ''));
   const memo = new Map();
   const inExtension = (s) => {

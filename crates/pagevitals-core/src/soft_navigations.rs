@@ -595,29 +595,38 @@ mod tests {
         assert!(routes_of(&without)[0].cls.is_none());
     }
 
-    #[test]
-    fn route_inp_uses_the_interactions_counted_during_the_route() {
-        // 120 interactions after the route began (count 10 -> 130): index floor(120/50) = 2,
-        // the third-longest of the route's own interactions.
+    /// INP of the one route of a page: the route starts with the page's interaction count at
+    /// `count_before`, `clicks` follow it, and the page ends at `count_after`.
+    fn route_inp_from(
+        count_before: u32,
+        clicks: &[String],
+        count_after: u32,
+    ) -> Metric<InpAttribution> {
         let mut records = vec![NAV.to_owned(), paint(100.0)];
         records.push(soft(2, 1000.0, 1100.0, 11).replace(
             r#""interactionId":11"#,
-            r#""interactionId":11,"interactionCount":10"#,
+            &format!(r#""interactionId":11,"interactionCount":{count_before}"#),
         ));
-        for (i, duration) in [300.0, 250.0, 200.0, 150.0].iter().enumerate() {
-            records.push(click(
-                100 + 7 * i as u64,
-                2000.0 + 500.0 * i as f64,
-                *duration,
-            ));
-        }
+        records.extend_from_slice(clicks);
         let log = log_with_page(
             crate::report::ENTRY_TYPES_OF_INTEREST,
             "",
             &records.join(","),
-            r#","interactionCount":130"#,
+            &format!(r#","interactionCount":{count_after}"#),
         );
-        let inp = routes_of(&log)[0].inp.clone().unwrap();
+        routes_of(&log)[0].inp.clone().unwrap()
+    }
+
+    #[test]
+    fn route_inp_uses_the_interactions_counted_during_the_route() {
+        // 120 interactions after the route began (count 10 -> 130): index floor(120/50) = 2,
+        // the third-longest of the route's own interactions.
+        let clicks = [300.0, 250.0, 200.0, 150.0]
+            .iter()
+            .enumerate()
+            .map(|(i, duration)| click(100 + 7 * i as u64, 2000.0 + 500.0 * i as f64, *duration))
+            .collect::<Vec<_>>();
+        let inp = route_inp_from(10, &clicks, 130);
         assert_eq!(inp.value, 200.0);
         assert_eq!(inp.rating, Rating::Good);
         assert_eq!(inp.navigation_type, NavigationType::SoftNavigation);
@@ -628,24 +637,15 @@ mod tests {
         // The route counts 90 interactions (40 -> 130): INP is its second longest, B. The
         // agent's count on C, the last entry of the delivery, is the page's 130, which would
         // put the estimate at C (the third longest, of B's latency) and keep it there.
-        let mut records = vec![NAV.to_owned(), paint(100.0)];
-        records.push(soft(2, 1000.0, 1100.0, 11).replace(
-            r#""interactionId":11"#,
-            r#""interactionId":11,"interactionCount":40"#,
-        ));
-        records.push(click(100, 2000.0, 300.0));
-        records.push(click(107, 2500.0, 200.0));
-        records.push(click(114, 3000.0, 200.0).replace(
-            r#""interactionId":114"#,
-            r#""interactionId":114,"interactionCount":130"#,
-        ));
-        let log = log_with_page(
-            crate::report::ENTRY_TYPES_OF_INTEREST,
-            "",
-            &records.join(","),
-            r#","interactionCount":130"#,
-        );
-        let inp = routes_of(&log)[0].inp.clone().unwrap();
+        let clicks = [
+            click(100, 2000.0, 300.0),
+            click(107, 2500.0, 200.0),
+            click(114, 3000.0, 200.0).replace(
+                r#""interactionId":114"#,
+                r#""interactionId":114,"interactionCount":130"#,
+            ),
+        ];
+        let inp = route_inp_from(40, &clicks, 130);
         assert_eq!(inp.value, 200.0);
         assert_eq!(inp.attribution.interaction_time, 2500.0, "B");
     }
