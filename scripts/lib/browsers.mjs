@@ -145,8 +145,10 @@ export const FIREFOX_PROFILE_INTERVAL_MS = 4;
  * profile format): the main thread of every process, sampled every
  * `FIREFOX_PROFILE_INTERVAL_MS` with JavaScript stacks and each sample's thread CPU time
  * (`threadCPUDelta`, ns). Firefox 153's WebDriver BiDi has no profiler commands.
+ *
+ * `prefs`: more Firefox preferences for this browser (`about:config` names).
  */
-export async function launchFirefox({ extension = true, network = true, profile = null } = {}) {
+export async function launchFirefox({ extension = true, network = true, profile = null, prefs = {} } = {}) {
   const executablePath = which(['firefox-esr', 'firefox']);
   if (!executablePath) throw new Error('Firefox not found: run scripts/setup');
   const { default: puppeteer } = await import('puppeteer-core');
@@ -172,6 +174,7 @@ export async function launchFirefox({ extension = true, network = true, profile 
     }),
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      ...prefs,
     },
   });
   if (dir) await browser.installExtension(dir);
