@@ -1,14 +1,16 @@
 // Real browsers with the built extension loaded: Chromium through playwright-core (persistent
 // context, unpacked MV3 extension) and Firefox ESR through puppeteer-core over WebDriver BiDi
 // (temporary add-on). Both sessions offer the same small interface:
-//   open(url, {initScript, waitUntil}) -> page (evaluate, close); waitUntil 'load' (default) or
-//                           'domcontentloaded' (a page that never fires load)
+//   open(url, {initScript, waitUntil, background}) -> page (evaluate, close); waitUntil 'load'
+//                           (default) or 'domcontentloaded' (a page that never fires load);
+//                           background: loaded in a tab behind, hidden from the start
+//                           (Chromium only when launched with `hiddenTabs`)
 //   extensionStates()       -> the background's per-tab records from storage.session
 //   openExtensionPage(path, {beforeLoad}) -> a new tab with the extension's page at `path`
 //                           (e.g. popup.html?tab=3); beforeLoad(page) runs before it loads
 //   close()
 // A missing browser throws: tests fail rather than skip.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,7 +40,16 @@ function requireExtension(browser) {
   return dir;
 }
 
-export async function launchChromium({ extension = true, args: extraArgs = [] } = {}) {
+/**
+ * `hiddenTabs`: a browser in which a page behind another is hidden, as for users, so that
+ * `open(url, { background: true })` loads a page hidden. Playwright turns on focus emulation
+ * in every page of a browser it launches, and that shows every page as visible (the
+ * `visibility-state` entries of a page opened behind read `visible`). In a Chromium started
+ * here and attached to with `connectOverCDP`'s `noDefaults`, it does not. Only the hidden-at-
+ * load scenario needs this: without focus emulation a page not in front is hidden, which
+ * other tests must not meet by accident.
+ */
+export async function launchChromium({ extension = true, args: extraArgs = [], hiddenTabs = false } = {}) {
   const executablePath = which(['chromium', 'chromium-browser']);
   if (!executablePath) throw new Error('Chromium not found: run scripts/setup');
   const { chromium } = await import('playwright-core');
@@ -55,13 +66,19 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
     ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
     ...extraArgs,
   ];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args,
-    // Playwright turns the back/forward cache off; users have it on, and so do we.
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-  });
+  const started = hiddenTabs
+    ? await startChromium(chromium, executablePath, profile, args)
+    : {
+        context: await chromium.launchPersistentContext(profile, {
+          executablePath,
+          headless: true,
+          args,
+          // Playwright turns the back/forward cache off; users have it on, and so do we.
+          ignoreDefaultArgs: ['--disable-back-forward-cache'],
+        }),
+        exit: async () => {},
+      };
+  const { context } = started;
   let base = null;
   if (dir) {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
@@ -77,9 +94,8 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
     version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
     extensionBase: base,
     async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad, waitUntil = 'load' } = {}) {
-      // Headless Chromium shows every page as visible; it cannot load one hidden.
-      if (background) throw new Error('Chromium cannot open a hidden tab headless');
-      const page = await context.newPage();
+      if (background && !hiddenTabs) throw new Error('a hidden tab needs launchChromium({ hiddenTabs: true })');
+      const page = background ? await openBehind(context) : await context.newPage();
       if (initScript) await page.addInitScript(initScript);
       beforeLoad?.(page);
       try {
@@ -118,9 +134,61 @@ export async function launchChromium({ extension = true, args: extraArgs = [] } 
     context,
     async close() {
       await context.close();
+      await started.exit();
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts headless Chromium with a DevTools port and attaches playwright-core to it without
+ * Playwright's default page overrides (`noDefaults`); the persistent context is the browser's
+ * default one. `exit()` closes the browser and waits for its process.
+ */
+async function startChromium(chromium, executablePath, profile, args) {
+  const child = spawn(
+    executablePath,
+    ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, ...args, 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const endpoint = await new Promise((resolve, reject) => {
+    let text = '';
+    const failed = (why) => reject(new Error(`Chromium did not start (${why}): ${text.slice(-500)}`));
+    const timer = setTimeout(() => failed('no DevTools endpoint within 30 s'), 30_000);
+    const read = (chunk) => {
+      text += chunk;
+      const found = /DevTools listening on (ws:\S+)/.exec(text);
+      if (!found) return;
+      clearTimeout(timer);
+      // Keep draining stderr, unread, so that Chromium never blocks on a full pipe.
+      child.stderr.off('data', read).resume();
+      resolve(found[1]);
+    };
+    child.stderr.on('data', read);
+    child.once('exit', (code) => failed(`exit ${code}`));
+  });
+  const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true });
+  return {
+    context: browser.contexts()[0],
+    async exit() {
+      const cdp = await browser.newBrowserCDPSession().catch(() => null);
+      await cdp?.send('Browser.close').catch(() => {});
+      const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(late);
+    },
+  };
+}
+
+/** A new page behind the one in front (`Target.createTarget`'s `background`): hidden. */
+async function openBehind(context) {
+  const cdp = await context.browser().newBrowserCDPSession();
+  const opened = context.waitForEvent('page');
+  await cdp.send('Target.createTarget', { url: 'about:blank', background: true });
+  const page = await opened;
+  await cdp.detach();
+  return page;
 }
 
 /** `beforeLoad(page)` runs before the page starts loading (to attach listeners). */

@@ -18,23 +18,35 @@ const discarded = only.length === 0 || only.includes(DISCARDED);
 if (chosen.length === 0 && !softNavigation && !discarded) throw new Error(`no scenario named ${only.join(', ')}`);
 
 const server = await serve(join(ROOT, 'tests/sites/fixtures'));
+
+async function record(session, scenario) {
+  const { page, oracle, state } = await runScenario(session, server.url, scenario);
+  const file = join(ROOT, 'tests/data', `${scenario.name}.${session.name}.json`);
+  const saved = {
+    scenario: scenario.name,
+    browser: `${session.name} ${session.version}`,
+    webVitals: WEB_VITALS_VERSION,
+    oracle,
+    log: state.log,
+  };
+  writeFileSync(file, JSON.stringify(saved, null, 1) + '\n');
+  console.log(`recorded ${file}`);
+  await page.close();
+}
+
 try {
   for (const browser of ['chromium', 'firefox']) {
     const session = await launchers[browser]();
     try {
       for (const scenario of chosen.filter((s) => s.browsers.includes(browser))) {
-        const { page, oracle, state } = await runScenario(session, server.url, scenario);
-        const file = join(ROOT, 'tests/data', `${scenario.name}.${browser}.json`);
-        const record = {
-          scenario: scenario.name,
-          browser: `${session.name} ${session.version}`,
-          webVitals: WEB_VITALS_VERSION,
-          oracle,
-          log: state.log,
-        };
-        writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
-        console.log(`recorded ${file}`);
-        await page.close();
+        // A scenario that needs a browser of its own (see tests/support/scenarios.mjs) gets one.
+        const options = scenario.launch?.[browser];
+        const own = options ? await launchers[browser](options) : session;
+        try {
+          await record(own, scenario);
+        } finally {
+          if (own !== session) await own.close();
+        }
       }
       if (softNavigation && browser === 'chromium') {
         // Routes are compared with web-vitals v6 (the only version that reports them); the

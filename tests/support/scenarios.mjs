@@ -7,7 +7,8 @@
 // A scenario: `path` (fixture page), `browsers`, `expect` (the metrics web-vitals must report,
 // per browser), `steps(page, ctx)` run after load, `view` (which page view of the path to
 // compare: 'first' (default), 'last', or 'restored' from the back/forward cache),
-// `background` (open in a hidden tab).
+// `background` (open in a hidden tab), `launch` (per browser, options for a browser of the
+// scenario's own; without it, a suite's shared browser).
 import { oracleInitScript, oracleViews } from './oracle.mjs';
 import { pollUntil, waitForReport } from '../../scripts/lib/browsers.mjs';
 
@@ -135,14 +136,23 @@ export const scenarios = [
   },
   {
     // web-vitals e2e: "does not report if the document was hidden at page load time".
-    // Headless Chromium cannot load a page hidden, so this runs in Firefox only.
+    // Chromium needs a browser of its own for it (`launchChromium`'s `hiddenTabs`).
     name: 'hidden-at-load',
     path: '/late-lcp.html?hidden',
-    browsers: ['firefox'],
+    browsers: both,
+    launch: { chromium: { hiddenTabs: true } },
     background: true,
-    expect: { firefox: ['TTFB'] },
+    expect: { chromium: ['TTFB'], firefox: ['TTFB'] },
     async steps(page) {
       await waitFor(page, () => document.readyState === 'complete' && document.getElementById('hero').complete);
+      // The page must really have been hidden from the start, or the scenario tests nothing.
+      const seen = await page.evaluate(() => [
+        document.visibilityState,
+        PerformanceObserver.supportedEntryTypes.includes('visibility-state')
+          ? performance.getEntriesByType('visibility-state')[0]?.name
+          : 'hidden',
+      ]);
+      if (seen.join() !== 'hidden,hidden') throw new Error(`the page was not hidden at load: ${seen}`);
     },
   },
   {
