@@ -48,8 +48,19 @@ function requireExtension(browser) {
  * here and attached to with `connectOverCDP`'s `noDefaults`, it does not. Only the hidden-at-
  * load scenario needs this: without focus emulation a page not in front is hidden, which
  * other tests must not meet by accident.
+ *
+ * `startUrl` and `attachAfter` (a promise): Chromium, started here too, opens `startUrl`
+ * before any DevTools client is attached, and playwright-core attaches (as for `hiddenTabs`)
+ * once `attachAfter` settles. Chromium does not prerender from a page that has a DevTools
+ * session (`PrerenderingDisabledByDevTools`), so the prerender scenario needs this.
  */
-export async function launchChromium({ extension = true, args: extraArgs = [], hiddenTabs = false } = {}) {
+export async function launchChromium({
+  extension = true,
+  args: extraArgs = [],
+  hiddenTabs = false,
+  startUrl = 'about:blank',
+  attachAfter = null,
+} = {}) {
   const executablePath = which(['chromium', 'chromium-browser']);
   if (!executablePath) throw new Error('Chromium not found: run scripts/setup');
   const { chromium } = await import('playwright-core');
@@ -66,18 +77,19 @@ export async function launchChromium({ extension = true, args: extraArgs = [], h
     ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
     ...extraArgs,
   ];
-  const started = hiddenTabs
-    ? await startChromium(chromium, executablePath, profile, args)
-    : {
-        context: await chromium.launchPersistentContext(profile, {
-          executablePath,
-          headless: true,
-          args,
-          // Playwright turns the back/forward cache off; users have it on, and so do we.
-          ignoreDefaultArgs: ['--disable-back-forward-cache'],
-        }),
-        exit: async () => {},
-      };
+  const started =
+    hiddenTabs || attachAfter
+      ? await startChromium(chromium, executablePath, profile, args, { startUrl, attachAfter })
+      : {
+          context: await chromium.launchPersistentContext(profile, {
+            executablePath,
+            headless: true,
+            args,
+            // Playwright turns the back/forward cache off; users have it on, and so do we.
+            ignoreDefaultArgs: ['--disable-back-forward-cache'],
+          }),
+          exit: () => context.close(),
+        };
   const { context } = started;
   let base = null;
   if (dir) {
@@ -133,22 +145,22 @@ export async function launchChromium({ extension = true, args: extraArgs = [], h
     },
     context,
     async close() {
-      await context.close();
       await started.exit();
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
 
 /**
- * Starts headless Chromium with a DevTools port and attaches playwright-core to it without
- * Playwright's default page overrides (`noDefaults`); the persistent context is the browser's
- * default one. `exit()` closes the browser and waits for its process.
+ * Starts headless Chromium with a DevTools port on `startUrl`, and once `attachAfter` settles
+ * attaches playwright-core to it without Playwright's default page overrides (`noDefaults`);
+ * the persistent context is the browser's default one. `exit()` closes the browser and waits
+ * for its process (closing that context would only detach from it).
  */
-async function startChromium(chromium, executablePath, profile, args) {
+async function startChromium(chromium, executablePath, profile, args, { startUrl, attachAfter }) {
   const child = spawn(
     executablePath,
-    ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, ...args, 'about:blank'],
+    ['--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, ...args, startUrl],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -168,12 +180,18 @@ async function startChromium(chromium, executablePath, profile, args) {
     child.stderr.on('data', read);
     child.once('exit', (code) => failed(`exit ${code}`));
   });
+  try {
+    await attachAfter;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true });
   return {
     context: browser.contexts()[0],
     async exit() {
-      const cdp = await browser.newBrowserCDPSession().catch(() => null);
-      await cdp?.send('Browser.close').catch(() => {});
+      const cdp = await browser.newBrowserCDPSession();
+      await cdp.send('Browser.close').catch(() => {});
       const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(late);

@@ -8,14 +8,17 @@ import { SOFT_NAVS_WEB_VITALS_VERSION, WEB_VITALS_VERSION } from '../../tests/su
 import { runScenario, scenarios } from '../../tests/support/scenarios.mjs';
 import { runSoftNavigation } from '../../tests/support/soft-navigation.mjs';
 import { runDiscarded } from '../../tests/support/discarded.mjs';
+import { runPrerender } from '../../tests/support/prerender.mjs';
 
 const SOFT_NAVIGATION = 'soft-navigation';
 const DISCARDED = 'discarded';
+const PRERENDER = 'prerender';
 const only = process.argv.slice(2);
 const chosen = scenarios.filter((s) => only.length === 0 || only.includes(s.name));
 const softNavigation = only.length === 0 || only.includes(SOFT_NAVIGATION);
 const discarded = only.length === 0 || only.includes(DISCARDED);
-if (chosen.length === 0 && !softNavigation && !discarded) throw new Error(`no scenario named ${only.join(', ')}`);
+const prerender = only.length === 0 || only.includes(PRERENDER);
+if (chosen.length === 0 && !softNavigation && !discarded && !prerender) throw new Error(`no scenario named ${only.join(', ')}`);
 
 const server = await serve(join(ROOT, 'tests/sites/fixtures'));
 
@@ -32,6 +35,14 @@ async function record(session, scenario) {
   writeFileSync(file, JSON.stringify(saved, null, 1) + '\n');
   console.log(`recorded ${file}`);
   await page.close();
+}
+
+/** Saves a Chromium-only scenario run in a browser of its own. */
+function saveOwn(scenario, { oracle, state, browserVersion }) {
+  const file = join(ROOT, 'tests/data', `${scenario}.chromium.json`);
+  const saved = { scenario, browser: `chromium ${browserVersion}`, webVitals: WEB_VITALS_VERSION, oracle, log: state.log };
+  writeFileSync(file, JSON.stringify(saved, null, 1) + '\n');
+  console.log(`recorded ${file}`);
 }
 
 try {
@@ -71,10 +82,11 @@ try {
   if (discarded) {
     // Its own browser (see tests/support/discarded.mjs); Chromium only.
     const { oracle, state, browserVersion } = await runDiscarded(server.url, 'record');
-    const file = join(ROOT, 'tests/data', `${DISCARDED}.chromium.json`);
-    const record = { scenario: DISCARDED, browser: `chromium ${browserVersion}`, webVitals: WEB_VITALS_VERSION, oracle, log: state.log };
-    writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
-    console.log(`recorded ${file}`);
+    saveOwn(DISCARDED, { oracle, state, browserVersion });
+  }
+  if (prerender) {
+    // Its own browser and server (see tests/support/prerender.mjs); Chromium only.
+    saveOwn(PRERENDER, await runPrerender('record'));
   }
 } finally {
   await server.close();

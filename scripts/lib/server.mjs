@@ -7,6 +7,8 @@
 // server is closed. Where a path's headers say `Content-Encoding: gzip`, `br` or `deflate`,
 // the body really is compressed so (on the fly, with Node's zlib) and `Content-Length` is the
 // compressed size; any other value is sent as written over the file as it is.
+// Options: `files` serves generated text at a path as if it were a file there (a script built
+// by a test); `onRequest(url)` sees every request's URL as it arrives.
 import { createServer } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
@@ -32,13 +34,14 @@ const ENCODERS = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync 
 /** Longest delay a request may ask for, so a typo cannot hang a test run. */
 const MAX_DELAY_MS = 30_000;
 
-export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
+export async function serve(root, { host = '127.0.0.1', port = 0, files = {}, onRequest } = {}) {
   const headerFile = join(root, '_headers.json');
   const rules = existsSync(headerFile) ? JSON.parse(readFileSync(headerFile, 'utf8')) : {};
   /** Responses held open by `hang=1`: closing the server must end them, or it waits forever. */
   const hanging = new Set();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
+    onRequest?.(url);
     let path = decodeURIComponent(url.pathname);
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
@@ -48,9 +51,9 @@ export async function serve(root, { host = '127.0.0.1', port = 0 } = {}) {
     }
     const delay = Math.min(Number(url.searchParams.get('delay')) || 0, MAX_DELAY_MS);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    let body;
+    let body = Object.hasOwn(files, path) ? Buffer.from(files[path]) : null;
     try {
-      body = await readFile(file);
+      body ??= await readFile(file);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;

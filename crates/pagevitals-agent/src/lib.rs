@@ -58,6 +58,11 @@ const FLUSH_DELAY_MS: u32 = 250;
 /// holds no more than this between sends.
 const MAX_BATCH_RECORDS: u32 = 1_000;
 
+/// A prerendering page holds its records until it is activated (see [`Shared::push`]), at most
+/// this many; the rest are counted by kind and sent as the log's `dropped`. A prerendered page
+/// commonly has a few hundred entries by the time it is shown.
+const MAX_HELD_RECORDS: u32 = 5_000;
+
 thread_local! {
     /// The running agent. It lives as long as the page: dropping it would disconnect the
     /// observers and listeners.
@@ -77,6 +82,10 @@ struct Shared {
     page: RefCell<Object>,
     pending: RefCell<Array>,
     flush_scheduled: Cell<bool>,
+    /// `document.prerendering`, until `prerenderingchange`.
+    prerendering: Cell<bool>,
+    /// Records not held while prerendering, counted by kind (entry type, or `lifecycle`).
+    dropped: RefCell<Option<Object>>,
     /// Whether a trusted keydown or click was recorded since the page view or the latest
     /// soft navigation began (only the first matters: it ends that view's or route's LCP).
     input_seen: Cell<bool>,
@@ -202,7 +211,26 @@ impl Shared {
         }
     }
 
+    /// Queues a record for the next batch. A prerendering page's records wait for its
+    /// activation instead: nobody has seen the page yet, and its frame is not yet the tab's
+    /// top frame, whose messages are the only ones the background takes.
     fn push(self: &Rc<Self>, record: &JsValue) {
+        if self.prerendering.get() {
+            let pending = self.pending.borrow();
+            if pending.length() < MAX_HELD_RECORDS {
+                pending.push(record);
+            } else {
+                let kind = Reflect::get(record, &JsValue::from_str("entryType"))
+                    .ok()
+                    .filter(JsValue::is_string)
+                    .unwrap_or_else(|| JsValue::from_str("lifecycle"));
+                let mut dropped = self.dropped.borrow_mut();
+                let counts = dropped.get_or_insert_with(Object::new);
+                let count = Reflect::get(counts, &kind).ok().and_then(|n| n.as_f64());
+                let _ = Reflect::set(counts, &kind, &(count.unwrap_or(0.0) + 1.0).into());
+            }
+            return;
+        }
         let length = self.pending.borrow().push(record);
         if length >= MAX_BATCH_RECORDS {
             self.flush();
@@ -225,10 +253,29 @@ impl Shared {
         self.flush();
     }
 
-    /// Sends every pending record as one batch (a JSON string, so the message is cheap to
-    /// clone across the extension boundary and holds no DOM objects).
+    /// Sends every pending record, in batches of at most `MAX_BATCH_RECORDS` (only the
+    /// records held while prerendering can be more). Nothing is sent while prerendering.
     fn flush(&self) {
+        if self.prerendering.get() {
+            return;
+        }
         let records = self.pending.replace(Array::new());
+        let total = records.length();
+        if total <= MAX_BATCH_RECORDS {
+            self.send(records);
+            return;
+        }
+        let mut start = 0;
+        while start < total {
+            let end = total.min(start + MAX_BATCH_RECORDS);
+            self.send(records.slice(start, end));
+            start = end;
+        }
+    }
+
+    /// Sends records as one batch (a JSON string, so the message is cheap to clone across the
+    /// extension boundary and holds no DOM objects).
+    fn send(&self, records: Array) {
         if records.length() == 0 {
             return;
         }
@@ -245,6 +292,10 @@ impl Shared {
         set(&cost, "totalMs", &self.cost.total_ms.get().into());
         set(&cost, "maxTaskMs", &self.cost.max_task_ms.get().into());
         set(&batch, "agentCost", &cost);
+        if let Some(counts) = self.dropped.borrow_mut().take() {
+            // Only ever on the first batch a page sends: the one that starts its log.
+            set(&batch, "dropped", &counts);
+        }
         set(&batch, "records", &records);
         if let Ok(json) = JSON::stringify(&batch) {
             // A sink that throws (extension reloaded, background gone) must not break the page.
@@ -282,6 +333,13 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         performance,
         pending: RefCell::new(Array::new()),
         flush_scheduled: Cell::new(false),
+        prerendering: Cell::new(
+            document
+                .unchecked_ref::<DocumentExt>()
+                .prerendering()
+                .unwrap_or(false),
+        ),
+        dropped: RefCell::new(None),
         input_seen: Cell::new(false),
         interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
         observers: RefCell::new(Vec::new()),
@@ -368,7 +426,18 @@ fn lifecycle_listeners(
     let s = Rc::clone(shared);
     let prerendering =
         EventListener::new_with_options(document, "prerenderingchange", capture, move |e| {
-            s.push(&lifecycle("prerenderingchange", e, &[]));
+            s.timed(|| {
+                // The navigation entry was recorded while prerendering, its `activationStart`
+                // still 0. Recorded again as it reads now; the core keeps the last one.
+                let navigation = s.performance.get_entries_by_type("navigation").get(0);
+                if !navigation.is_undefined() {
+                    s.push(&record::record(navigation.unchecked_ref()));
+                }
+                s.push(&lifecycle("prerenderingchange", e, &[]));
+                // Shown: what was held while prerendering goes now.
+                s.prerendering.set(false);
+                s.flush();
+            });
         });
     let s = Rc::clone(shared);
     let pagehide = EventListener::new_with_options(window, "pagehide", capture, move |e| {

@@ -1,0 +1,27 @@
+// A page prerendered by speculation rules and then shown (Chromium): the report equals
+// web-vitals' in the same page load, every metric counted from activationStart, navigationType
+// "prerender".
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { runPrerender } from '../support/prerender.mjs';
+
+describe('a prerendered page in chromium', () => {
+  test('shown after prerendering: every metric equals web-vitals, navigationType prerender', async () => {
+    const { oracle, state } = await runPrerender();
+    assert.equal(state.log.page.prerendering, true, 'the agent started in a prerendering page');
+    const navigation = state.log.records.findLast((r) => r.entryType === 'navigation');
+    assert.ok(navigation.activationStart > 0, `activationStart ${navigation.activationStart}: the page was prerendered`);
+    for (const name of ['FCP', 'TTFB', 'LCP', 'CLS', 'INP']) {
+      const ours = state.report.metrics[name];
+      if (!oracle[name]) {
+        assert.equal(ours, undefined, `${name}: reported, but web-vitals did not`);
+        continue;
+      }
+      for (const field of ['value', 'rating', 'navigationType', 'attribution']) {
+        assert.deepEqual(ours?.[field], oracle[name][field], `${name}.${field}`);
+      }
+    }
+    assert.equal(state.report.metrics.FCP.navigationType, 'prerender');
+  });
+});

@@ -1,0 +1,67 @@
+// The prerender scenario (web-vitals e2e "prerender" family): a page prerendered by the
+// speculation rules of the page before it, then shown, so that every metric counts from its
+// `activationStart` and has navigationType "prerender". Chromium does not prerender from a
+// page that has a DevTools session (`PrerenderingDisabledByDevTools`), so the browser starts on
+// the page before, with nothing attached, and the test attaches only once the prerendered page
+// has been shown (it tells the server). The oracle is the page's own script for the same
+// reason. Chromium only: Firefox has no prerendering.
+import { join } from 'node:path';
+
+import { oracleInitScript, oracleViews } from './oracle.mjs';
+import { launchChromium, pollUntil, ROOT, waitForReport } from '../../scripts/lib/browsers.mjs';
+import { serve } from '../../scripts/lib/server.mjs';
+
+const PATH = '/prerendered.html';
+const EXPECTED = ['FCP', 'TTFB', 'LCP', 'CLS'];
+
+export async function runPrerender(tag = 'prerender') {
+  let shown;
+  const activated = new Promise((resolve) => (shown = resolve));
+  const server = await serve(join(ROOT, 'tests/sites/fixtures'), {
+    files: { '/web-vitals-oracle.js': oracleInitScript },
+    onRequest: (url) => url.pathname === '/activated' && shown(),
+  });
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('the prerendered page was not shown within 30 s: Chromium did not prerender it')),
+      30_000,
+    );
+  });
+  let session;
+  try {
+    session = await launchChromium({
+      startUrl: `${server.url}/prerender.html?${tag}`,
+      attachAfter: Promise.race([activated, late]),
+    });
+    clearTimeout(timer);
+    const page = await pollUntil(() => session.context.pages().find((p) => new URL(p.url()).pathname === PATH));
+    const url = page.url();
+    await page.waitForFunction(() => document.getElementById('hero').complete);
+    await waitForReport(session, url, (r, s) => s.log.page.prerendering && r.metrics.FCP);
+    await page.evaluate(() => new Promise((r) => requestIdleCallback(() => r(), { timeout: 1000 })));
+    // Leaving hides the page: every metric is final.
+    await page.goto(`${server.url}/next.html`, { waitUntil: 'load' });
+    const oracle = await pollUntil(async () => {
+      const [view] = await oracleViews(page, PATH);
+      return EXPECTED.every((m) => view?.[m]) && view;
+    });
+    let state;
+    try {
+      state = await waitForReport(
+        session,
+        url,
+        (r, s) => s.log.page.prerendering && EXPECTED.every((m) => r.metrics[m]?.value === oracle[m].value),
+        { timeoutMs: 10_000 },
+      );
+    } catch {
+      // Not equal: the latest report, for the test to show how it differs.
+      state = await waitForReport(session, url, (_, s) => s.log.page.prerendering, { timeoutMs: 5_000 });
+    }
+    return { oracle, state, browserVersion: session.version };
+  } finally {
+    clearTimeout(timer);
+    await session?.close();
+    await server.close();
+  }
+}
