@@ -427,6 +427,9 @@ fn lifecycle_listeners(
     let prerendering =
         EventListener::new_with_options(document, "prerenderingchange", capture, move |e| {
             s.timed(|| {
+                // Shown: nothing is held from now on (these records neither), and what was
+                // held goes with them.
+                s.prerendering.set(false);
                 // The navigation entry was recorded while prerendering, its `activationStart`
                 // still 0. Recorded again as it reads now; the core keeps the last one.
                 let navigation = s.performance.get_entries_by_type("navigation").get(0);
@@ -434,8 +437,6 @@ fn lifecycle_listeners(
                     s.push(&record::record(navigation.unchecked_ref()));
                 }
                 s.push(&lifecycle("prerenderingchange", e, &[]));
-                // Shown: what was held while prerendering goes now.
-                s.prerendering.set(false);
                 s.flush();
             });
         });
