@@ -266,7 +266,7 @@ export async function launchFirefox({ extension = true, network = true, profile 
   if (dir) await browser.installExtension(dir);
   const base = dir ? `moz-extension://${FIREFOX_EXTENSION_UUID}` : null;
   let extensionPage = null;
-  return {
+  const session = {
     name: 'firefox',
     version: await browser.version(),
     extensionBase: base,
@@ -311,6 +311,11 @@ export async function launchFirefox({ extension = true, network = true, profile 
       await browser.close();
     },
   };
+  // The add-on's event page starts on its own after the install; a page loaded before it has
+  // registered its listeners loses its webRequest events (seen: no response record for the
+  // first page of a fresh browser, one run in two). Asking for the page waits until it runs.
+  if (dir) await session.extensionEval(() => browser.runtime.getBackgroundPage().then(() => true));
+  return session;
 }
 
 /**

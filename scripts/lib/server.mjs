@@ -1,7 +1,8 @@
 // A static HTTP server on loopback for the demo site and the test fixtures, sending the exact
 // headers a scenario needs. Headers come from `_headers.json` in the site's root:
 //   { "/strict-csp.html": { "Content-Security-Policy": "script-src 'self'" }, "*": { ... } }
-// (`*` applies to every response; a path's own entry wins). A `delay=<ms>` query parameter
+// (`*` applies to every response; a path's own entry wins, and an entry for the path with its
+// query, `/hero.png?headers`, wins over that). A `delay=<ms>` query parameter
 // holds the response back, for late loads and slow first bytes; `hang=1` sends the headers and
 // never the body (a subresource that never finishes, so its page never fires load) until the
 // server is closed. Where a path's headers say `Content-Encoding: gzip`, `br` or `deflate`,
@@ -63,6 +64,7 @@ export async function serve(root, { host = '127.0.0.1', port = 0, files = {}, on
       'Cache-Control': 'no-store',
       ...rules['*'],
       ...rules[path],
+      ...rules[path + url.search],
     };
     if (url.searchParams.get('hang') === '1') {
       // Headers now, body never: the browser waits for the rest of a response it was promised.
