@@ -14,6 +14,7 @@ use std::{env, fs};
 
 use pagevitals_bench::{Summary, generate_log};
 use pagevitals_core::{analyze, parse_log};
+use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
@@ -117,6 +118,7 @@ struct Measured {
     analyze: Summary,
     total: Summary,
     scan: Summary,
+    sonic_scan: Summary,
 }
 
 impl Measured {
@@ -137,9 +139,12 @@ fn run(options: &Options) -> Result<bool, String> {
         "native (opt-level {OPT_LEVEL}): parse_log and analyze on generated entry logs, in ms; \
          total is both as one"
     );
-    println!("span; scan, for reference, is serde_json only reading the text once (no engine)");
     println!(
-        "{:>8} {:>9} {:>6}  {:<8} {:>9} {:>9} {:>9}",
+        "span; scan and scan-sonic, for reference, are serde_json and sonic-rs only reading the \
+         text once (no engine)"
+    );
+    println!(
+        "{:>8} {:>9} {:>6}  {:<10} {:>9} {:>9} {:>9}",
         "entries", "log MB", "runs", "phase", "median", "min", "ns/entry"
     );
     let mut results = Vec::new();
@@ -194,14 +199,21 @@ fn run(options: &Options) -> Result<bool, String> {
 }
 
 /// Times parse and analyse of one log: each phase on its own, and the two as one span. Also
-/// times a reference that is not part of the engine: serde_json reading the text once without
-/// building anything (validating it into a `RawValue`), the floor for any parser built on it.
+/// times two references that are not part of the engine: serde_json reading the text once
+/// without building anything (validating it into a `RawValue`), the floor for any parser built
+/// on it, and sonic-rs (SIMD) doing the same into `IgnoredAny`.
 fn measure(size: &Size, text: &str, file: Option<String>) -> Result<Measured, String> {
     let mut parse = Vec::with_capacity(size.iterations);
     let mut analysis = Vec::with_capacity(size.iterations);
     let mut total = Vec::with_capacity(size.iterations);
     let mut scan = Vec::with_capacity(size.iterations);
+    let mut sonic_scan = Vec::with_capacity(size.iterations);
     for run in 0..size.warmup + size.iterations {
+        let sonic_start = Instant::now();
+        let skipped: IgnoredAny = sonic_rs::from_str(black_box(text)).map_err(|e| e.to_string())?;
+        black_box(skipped);
+        let sonic_scanned = sonic_start.elapsed();
+
         let scan_start = Instant::now();
         let raw: &RawValue = serde_json::from_str(black_box(text)).map_err(|e| e.to_string())?;
         black_box(raw);
@@ -221,6 +233,7 @@ fn measure(size: &Size, text: &str, file: Option<String>) -> Result<Measured, St
             analysis.push(done - parsed);
             total.push(done - start);
             scan.push(scanned);
+            sonic_scan.push(sonic_scanned);
         }
     }
     let summary = |samples: &[Duration]| Summary::of(samples).ok_or("no iterations");
@@ -234,6 +247,7 @@ fn measure(size: &Size, text: &str, file: Option<String>) -> Result<Measured, St
         analyze: summary(&analysis)?,
         total: summary(&total)?,
         scan: summary(&scan)?,
+        sonic_scan: summary(&sonic_scan)?,
     })
 }
 
@@ -243,6 +257,7 @@ fn print_rows(m: &Measured) {
         ("analyze", &m.analyze),
         ("total", &m.total),
         ("scan", &m.scan),
+        ("scan-sonic", &m.sonic_scan),
     ];
     for (i, (phase, s)) in rows.into_iter().enumerate() {
         let ns = s.median.as_secs_f64() * 1e9 / m.entries as f64;
@@ -257,7 +272,7 @@ fn print_rows(m: &Measured) {
             print!("{:>8} {:>9} {:>6}", "", "", "");
         }
         println!(
-            "  {phase:<8} {:>9.3} {:>9.3} {ns:>9.0}",
+            "  {phase:<10} {:>9.3} {:>9.3} {ns:>9.0}",
             s.median_ms(),
             s.min_ms()
         );
@@ -295,6 +310,7 @@ fn results_json(results: &[Measured], linearity: f64, pass: bool) -> Value {
             "analyze": phase(&m.analyze),
             "total": phase(&m.total),
             "jsonScan": phase(&m.scan),
+            "sonicScan": phase(&m.sonic_scan),
             "nsPerEntry": m.ns_per_entry(),
         })).collect::<Vec<_>>(),
         "linearity100kOver1k": linearity,
