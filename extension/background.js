@@ -144,6 +144,7 @@ async function drain(tabId, items) {
     if (typeof navigationId !== 'string' || !Array.isArray(batch.records)) continue;
     const entry = await load(navigationId);
     if (entry.view?.log.released) continue; // an old view whose records were let go
+    if (!entry.view && item.left) continue; // a page left before its view began
     if (!entry.view) {
       // A new page view: the responses seen since its document began loading come first.
       entry.view = { log: { ...batch, records: pending ?? [] }, report: null, error: null };
@@ -157,6 +158,7 @@ async function drain(tabId, items) {
     if (batch.agentCost !== undefined) log.agentCost = batch.agentCost;
     for (const record of batch.records) log.records.push(record);
     entry.analyze = true;
+    if (item.left) continue;
     tab.views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
     tab.current = navigationId;
   }
@@ -329,10 +331,18 @@ api.webRequest.onResponseStarted.addListener(
 );
 
 api.runtime.onMessage.addListener((message, sender) => {
-  // Only our own content script in a tab's top frame may feed a report.
-  if (sender.id !== api.runtime.id || !sender.tab || sender.frameId !== 0) return;
+  // Only our own content script may feed a report. It runs in top-level documents only
+  // (`all_frames` is off). One that is not the tab's page now has another frameId in
+  // Chromium: a prerendering page (its agent sends nothing until it is shown), or the page
+  // just left, going into the back/forward cache. The latter's last batches still count:
+  // when a prerendered page is shown, the page before is hidden and cached at once, and its
+  // pagehide and final entries arrive from there. They join its own view, which they do not
+  // make the tab's current one again.
+  if (sender.id !== api.runtime.id || !sender.tab) return;
+  const left = sender.frameId !== 0;
+  if (left && sender.documentLifecycle !== 'cached') return;
   if (message?.type !== 'pv:batch' || typeof message.json !== 'string') return;
-  deliver(sender.tab.id, { json: message.json });
+  deliver(sender.tab.id, { json: message.json, left });
 });
 
 api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => forget(tabId)));

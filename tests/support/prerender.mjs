@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 
 import { oracleInitScript, oracleViews } from './oracle.mjs';
-import { launchChromium, pollUntil, ROOT, waitForReport } from '../../scripts/lib/browsers.mjs';
+import { launchChromium, pollUntil, ROOT, viewsFor, waitForReport } from '../../scripts/lib/browsers.mjs';
 import { serve } from '../../scripts/lib/server.mjs';
 
 const PATH = '/prerendered.html';
@@ -28,10 +28,11 @@ export async function runPrerender(tag = 'prerender') {
       30_000,
     );
   });
+  const before = `${server.url}/prerender.html?${tag}`;
   let session;
   try {
     session = await launchChromium({
-      startUrl: `${server.url}/prerender.html?${tag}`,
+      startUrl: before,
       attachAfter: Promise.race([activated, late]),
     });
     clearTimeout(timer);
@@ -58,7 +59,12 @@ export async function runPrerender(tag = 'prerender') {
       // Not equal: the latest report, for the test to show how it differs.
       state = await waitForReport(session, url, (_, s) => s.log.page.prerendering, { timeoutMs: 5_000 });
     }
-    return { oracle, state, browserVersion: session.version };
+    // The page before was hidden and cached the moment the prerendered one was shown: its last
+    // batches came from there.
+    const left = await waitForReport(session, before, (_, s) =>
+      s.log.records.some((r) => r.lifecycle === 'visibilitychange' && r.state === 'hidden'),
+    ).catch(() => viewsFor(session, before).then((views) => views.at(-1)));
+    return { oracle, state, before: left, browserVersion: session.version };
   } finally {
     clearTimeout(timer);
     await session?.close();
