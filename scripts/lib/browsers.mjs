@@ -77,19 +77,19 @@ export async function launchChromium({
     ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
     ...extraArgs,
   ];
-  const started =
-    hiddenTabs || attachAfter
-      ? await startChromium(chromium, executablePath, profile, args, { startUrl, attachAfter })
-      : {
-          context: await chromium.launchPersistentContext(profile, {
-            executablePath,
-            headless: true,
-            args,
-            // Playwright turns the back/forward cache off; users have it on, and so do we.
-            ignoreDefaultArgs: ['--disable-back-forward-cache'],
-          }),
-          exit: () => context.close(),
-        };
+  let started;
+  if (hiddenTabs || attachAfter) {
+    started = await startChromium(chromium, executablePath, profile, args, { startUrl, attachAfter });
+  } else {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args,
+      // Playwright turns the back/forward cache off; users have it on, and so do we.
+      ignoreDefaultArgs: ['--disable-back-forward-cache'],
+    });
+    started = { context, exit: () => context.close() };
+  }
   const { context } = started;
   let base = null;
   if (dir) {
@@ -164,9 +164,12 @@ async function startChromium(chromium, executablePath, profile, args, { startUrl
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const endpoint = await new Promise((resolve, reject) => {
+  const endpoint = new Promise((resolve, reject) => {
     let text = '';
-    const failed = (why) => reject(new Error(`Chromium did not start (${why}): ${text.slice(-500)}`));
+    const failed = (why) => {
+      clearTimeout(timer);
+      reject(new Error(`Chromium did not start (${why}): ${text.slice(-500)}`));
+    };
     const timer = setTimeout(() => failed('no DevTools endpoint within 30 s'), 30_000);
     const read = (chunk) => {
       text += chunk;
@@ -180,13 +183,14 @@ async function startChromium(chromium, executablePath, profile, args, { startUrl
     child.stderr.on('data', read);
     child.once('exit', (code) => failed(`exit ${code}`));
   });
+  let browser;
   try {
-    await attachAfter;
+    const [url] = await Promise.all([endpoint, attachAfter]);
+    browser = await chromium.connectOverCDP(url, { noDefaults: true });
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-  const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true });
   return {
     context: browser.contexts()[0],
     async exit() {

@@ -212,8 +212,8 @@ impl Shared {
     }
 
     /// Queues a record for the next batch. A prerendering page's records wait for its
-    /// activation instead: nobody has seen the page yet, and its frame is not yet the tab's
-    /// top frame, whose messages are the only ones the background takes.
+    /// activation instead: nobody has seen the page yet, and the background ignores messages
+    /// from a prerendering page (it is not yet the tab's page).
     fn push(self: &Rc<Self>, record: &JsValue) {
         if self.prerendering.get() {
             let pending = self.pending.borrow();
