@@ -5,6 +5,14 @@
 //
 // storage.session layout:
 //   tab:<tabId>                 -> { current: navigationId, views: [navigationId, ...] }
+//   pending:<tabId>             -> response records of the tab's next page view, until its
+//                                  agent's first batch
+//   prerender:<tabId>           -> { [frameId]: { documentId, responses } }: response records
+//                                  of a page prerendering in the tab (Chromium), until it is
+//                                  shown
+//   prefetched:<tabId>          -> { [url]: response record }: documents a page in the tab
+//                                  prefetched (Chromium speculation rules), for the page view
+//                                  that is served from one
 //   view:<tabId>:<navigationId> -> { log, report, error }: in all but the latest two views of
 //                                  a tab, log.records is let go (log.released: true) and the
 //                                  report no longer changes
@@ -42,6 +50,12 @@ const KEPT_HEADERS = new Set([
 /** Responses kept per tab while its new page view has not reported yet. */
 const MAX_PENDING_RESPONSES = 500;
 
+/** Prerendering pages per tab whose responses are kept (the latest), each up to the above. */
+const MAX_PRERENDERS_PER_TAB = 2;
+
+/** Prefetched document responses kept per tab (the latest). */
+const MAX_PREFETCHED_PER_TAB = 4;
+
 const engineReady = init({ module_or_path: api.runtime.getURL('engine/pagevitals_engine_bg.wasm') });
 
 /**
@@ -73,6 +87,8 @@ const inboxes = new Map();
 
 const tabKey = (tabId) => `tab:${tabId}`;
 const pendingKey = (tabId) => `pending:${tabId}`;
+const prerenderKey = (tabId) => `prerender:${tabId}`;
+const prefetchedKey = (tabId) => `prefetched:${tabId}`;
 const viewKey = (tabId, navigationId) => `view:${tabId}:${navigationId}`;
 
 function enqueue(tabId, task) {
@@ -103,14 +119,25 @@ function deliver(tabId, item) {
 /**
  * Applies what arrived for a tab, in order. A top-level document response starts a new page
  * view whose agent has not reported yet, so responses wait under pending:<tab> until the
- * view's first batch arrives; later ones join the tab's current view directly. Each view
- * that got a batch has its log compacted if it must be and its report rebuilt, once.
+ * view's first batch arrives; later ones join the tab's current view directly. A prerendering
+ * page's responses wait under prerender:<tab>, by frame, until a page view's first batch comes
+ * from that document (Chromium's `documentId`), which its agent sends only once it is shown.
+ * A document a page prefetched (its response comes with the prefetching page's `documentId`,
+ * whereas a navigation's has none) starts no page view; it waits by URL for the view served
+ * from it, whose own document response webRequest may never see.
+ * Each view that got a batch has its log compacted if it must be and its report rebuilt, once.
  */
 async function drain(tabId, items) {
-  const { [tabKey(tabId)]: tab = { views: [] }, [pendingKey(tabId)]: storedPending } =
-    await api.storage.session.get([tabKey(tabId), pendingKey(tabId)]);
+  const {
+    [tabKey(tabId)]: tab = { views: [] },
+    [pendingKey(tabId)]: storedPending,
+    [prerenderKey(tabId)]: prerenders = {},
+    [prefetchedKey(tabId)]: prefetched = {},
+  } = await api.storage.session.get([tabKey(tabId), pendingKey(tabId), prerenderKey(tabId), prefetchedKey(tabId)]);
   let pending = storedPending ?? null;
   let pendingChanged = false;
+  let prerendersChanged = false;
+  let prefetchedChanged = false;
   /** navigationId -> { view: {log, report, error}, analyze: boolean }, as loaded or made. */
   const touched = new Map();
   const load = async (navigationId) => {
@@ -123,6 +150,26 @@ async function drain(tabId, items) {
   };
 
   for (const item of items) {
+    if (item.prefetched) {
+      delete prefetched[item.prefetched.url];
+      prefetched[item.prefetched.url] = responseRecord(item.prefetched); // last: kept longest
+      for (const old of Object.keys(prefetched).slice(0, -MAX_PREFETCHED_PER_TAB)) delete prefetched[old];
+      prefetchedChanged = true;
+      continue;
+    }
+    if (item.prerender !== undefined) {
+      const frame = `f${item.prerender}`; // not an integer key: kept in insertion order
+      const stash = prerenders[frame] ?? { documentId: null, responses: [] };
+      // A prerendering page's document response comes before its document exists; its
+      // subresources' responses carry the document's id.
+      stash.documentId ??= item.response.documentId ?? null;
+      if (stash.responses.length < MAX_PENDING_RESPONSES) stash.responses.push(responseRecord(item.response));
+      delete prerenders[frame];
+      prerenders[frame] = stash; // last: the latest frames are the ones kept
+      for (const old of Object.keys(prerenders).slice(0, -MAX_PRERENDERS_PER_TAB)) delete prerenders[old];
+      prerendersChanged = true;
+      continue;
+    }
     if (item.response) {
       const record = responseRecord(item.response);
       if (item.response.type === 'main_frame') {
@@ -146,8 +193,21 @@ async function drain(tabId, items) {
     if (entry.view?.log.released) continue; // an old view whose records were let go
     if (!entry.view && item.left) continue; // a page left before its view began
     if (!entry.view) {
-      // A new page view: the responses seen since its document began loading come first.
-      entry.view = { log: { ...batch, records: pending ?? [] }, report: null, error: null };
+      // A new page view: the responses seen since its document began loading come first; for
+      // a page that was prerendered, those seen while it prerendered.
+      const frame = item.documentId && Object.keys(prerenders).find((f) => prerenders[f].documentId === item.documentId);
+      let responses = (frame ? prerenders[frame].responses : pending) ?? [];
+      if (frame) {
+        delete prerenders[frame];
+        prerendersChanged = true;
+      }
+      const document = prefetched[batch.page.url];
+      if (document && !responses.some((r) => r.response.type === 'main_frame')) {
+        responses = [document, ...responses];
+        delete prefetched[batch.page.url];
+        prefetchedChanged = true;
+      }
+      entry.view = { log: { ...batch, records: responses }, report: null, error: null };
       pending = null;
       pendingChanged = true;
     }
@@ -177,8 +237,14 @@ async function drain(tabId, items) {
   const dropped = tab.views.splice(0, Math.max(0, tab.views.length - MAX_VIEWS_PER_TAB));
   writes[tabKey(tabId)] = tab;
   if (pendingChanged && pending) writes[pendingKey(tabId)] = pending;
+  const prerendering = Object.keys(prerenders).length > 0;
+  if (prerendersChanged && prerendering) writes[prerenderKey(tabId)] = prerenders;
+  const anyPrefetched = Object.keys(prefetched).length > 0;
+  if (prefetchedChanged && anyPrefetched) writes[prefetchedKey(tabId)] = prefetched;
   await store(writes);
   if (pendingChanged && !pending) await api.storage.session.remove(pendingKey(tabId));
+  if (prerendersChanged && !prerendering) await api.storage.session.remove(prerenderKey(tabId));
+  if (prefetchedChanged && !anyPrefetched) await api.storage.session.remove(prefetchedKey(tabId));
   if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
   await letGoOfOldLogs(tabId, tab.views);
   if (current !== undefined) await showBadge(tabId, currentVerdict(current));
@@ -280,7 +346,7 @@ async function showBadge(tabId, verdict) {
 async function forget(tabId) {
   const { [tabKey(tabId)]: tab } = await api.storage.session.get(tabKey(tabId));
   const keys = (tab?.views ?? []).map((id) => viewKey(tabId, id));
-  await api.storage.session.remove([tabKey(tabId), pendingKey(tabId), ...keys]);
+  await api.storage.session.remove([tabKey(tabId), pendingKey(tabId), prerenderKey(tabId), prefetchedKey(tabId), ...keys]);
 }
 
 /** The log record for a response: its whitelisted headers and nothing else. */
@@ -317,14 +383,21 @@ function inTopFrame(details) {
   return details.parentFrameId === -1 && details.documentLifecycle !== 'prerender' && details.frameType !== 'fenced_frame';
 }
 
+/** Whether a request belongs to a top-level page prerendering in the tab (Chromium). */
+function inPrerenderingPage(details) {
+  return details.parentFrameId === -1 && details.documentLifecycle === 'prerender' && details.frameType !== 'fenced_frame';
+}
+
 // Observing only (no blocking): responses of top-level documents and their subresources in
 // tabs; frames other than the top one are ignored, like the agent, which runs only there.
 // onResponseStarted, not onCompleted: a document's response starts before any of its
 // subresources can be requested, whereas its completion can come after theirs.
 api.webRequest.onResponseStarted.addListener(
   (details) => {
-    if (details.tabId < 0 || !inTopFrame(details)) return;
-    deliver(details.tabId, { response: details });
+    if (details.tabId < 0) return;
+    if (details.type === 'main_frame' && details.documentId) deliver(details.tabId, { prefetched: details });
+    else if (inPrerenderingPage(details)) deliver(details.tabId, { response: details, prerender: details.frameId });
+    else if (inTopFrame(details)) deliver(details.tabId, { response: details });
   },
   { urls: ['http://*/*', 'https://*/*'] },
   ['responseHeaders'],
@@ -342,7 +415,7 @@ api.runtime.onMessage.addListener((message, sender) => {
   const left = sender.frameId !== 0;
   if (left && sender.documentLifecycle !== 'cached') return;
   if (message?.type !== 'pv:batch' || typeof message.json !== 'string') return;
-  deliver(sender.tab.id, { json: message.json, left });
+  deliver(sender.tab.id, { json: message.json, left, documentId: sender.documentId });
 });
 
 api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => forget(tabId)));

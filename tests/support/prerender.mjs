@@ -14,7 +14,24 @@ import { serve } from '../../scripts/lib/server.mjs';
 const PATH = '/prerendered.html';
 const EXPECTED = ['FCP', 'TTFB', 'LCP', 'CLS'];
 
+/**
+ * In about one run in seven here the prerendered page was never shown within 30 s (not
+ * diagnosed: Chromium may decline or cancel a prerender on its own); such a run is tried once
+ * more, in a fresh browser, and says so.
+ */
 export async function runPrerender(tag = 'prerender') {
+  try {
+    return await runOnce(tag);
+  } catch (error) {
+    if (!(error instanceof NotShown)) throw error;
+    console.log(`# prerender: ${error.message}; running it once more`);
+    return runOnce(`${tag}-again`);
+  }
+}
+
+class NotShown extends Error {}
+
+async function runOnce(tag) {
   let shown;
   const activated = new Promise((resolve) => (shown = resolve));
   const server = await serve(join(ROOT, 'tests/sites/fixtures'), {
@@ -24,7 +41,7 @@ export async function runPrerender(tag = 'prerender') {
   let timer;
   const late = new Promise((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error('the prerendered page was not shown within 30 s: Chromium did not prerender it')),
+      () => reject(new NotShown('the prerendered page was not shown within 30 s: Chromium did not prerender it')),
       30_000,
     );
   });
