@@ -22,27 +22,23 @@ if (chosen.length === 0 && !softNavigation && !discarded && !prerender) throw ne
 
 const server = await serve(join(ROOT, 'tests/sites/fixtures'));
 
-async function record(session, scenario) {
-  const { page, oracle, state } = await runScenario(session, server.url, scenario);
-  const file = join(ROOT, 'tests/data', `${scenario.name}.${session.name}.json`);
-  const saved = {
-    scenario: scenario.name,
-    browser: `${session.name} ${session.version}`,
-    webVitals: WEB_VITALS_VERSION,
-    oracle,
-    log: state.log,
-  };
+/** Writes tests/data/<scenario>.<browser>.json: what the browser logged and the oracle said. */
+function save(scenario, browser, version, fields, webVitals = WEB_VITALS_VERSION) {
+  const file = join(ROOT, 'tests/data', `${scenario}.${browser}.json`);
+  const saved = { scenario, browser: `${browser} ${version}`, webVitals, ...fields };
   writeFileSync(file, JSON.stringify(saved, null, 1) + '\n');
   console.log(`recorded ${file}`);
+}
+
+async function record(session, scenario) {
+  const { page, oracle, state } = await runScenario(session, server.url, scenario);
+  save(scenario.name, session.name, session.version, { oracle, log: state.log });
   await page.close();
 }
 
 /** Saves a Chromium-only scenario run in a browser of its own. */
 function saveOwn(scenario, { oracle, state, browserVersion }) {
-  const file = join(ROOT, 'tests/data', `${scenario}.chromium.json`);
-  const saved = { scenario, browser: `chromium ${browserVersion}`, webVitals: WEB_VITALS_VERSION, oracle, log: state.log };
-  writeFileSync(file, JSON.stringify(saved, null, 1) + '\n');
-  console.log(`recorded ${file}`);
+  save(scenario, 'chromium', browserVersion, { oracle, log: state.log });
 }
 
 try {
@@ -63,16 +59,7 @@ try {
         // Routes are compared with web-vitals v6 (the only version that reports them); the
         // page view's own metrics are covered by the scenarios above.
         const { page, routes, state } = await runSoftNavigation(session, server.url, 'record');
-        const file = join(ROOT, 'tests/data', `${SOFT_NAVIGATION}.${browser}.json`);
-        const record = {
-          scenario: SOFT_NAVIGATION,
-          browser: `${session.name} ${session.version}`,
-          webVitals: SOFT_NAVS_WEB_VITALS_VERSION,
-          routes,
-          log: state.log,
-        };
-        writeFileSync(file, JSON.stringify(record, null, 1) + '\n');
-        console.log(`recorded ${file}`);
+        save(SOFT_NAVIGATION, session.name, session.version, { routes, log: state.log }, SOFT_NAVS_WEB_VITALS_VERSION);
         await page.close();
       }
     } finally {

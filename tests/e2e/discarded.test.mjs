@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { ROOT } from '../../scripts/lib/browsers.mjs';
 import { serve } from '../../scripts/lib/server.mjs';
+import { assertEqualsOracle } from '../support/oracle.mjs';
 import { runDiscarded } from '../support/discarded.mjs';
 
 describe('a discarded tab in chromium', () => {
@@ -19,16 +20,7 @@ describe('a discarded tab in chromium', () => {
   test('restored with wasDiscarded: every metric equals web-vitals, navigationType restore', async () => {
     const { oracle, state } = await runDiscarded(server.url);
     assert.equal(state.log.page.wasDiscarded, true);
-    for (const name of ['FCP', 'TTFB', 'LCP', 'CLS', 'INP']) {
-      const ours = state.report.metrics[name];
-      if (!oracle[name]) {
-        assert.equal(ours, undefined, `${name}: reported, but web-vitals did not`);
-        continue;
-      }
-      for (const field of ['value', 'rating', 'navigationType', 'attribution']) {
-        assert.deepEqual(ours?.[field], oracle[name][field], `${name}.${field}`);
-      }
-    }
+    assertEqualsOracle(state.report, oracle);
     assert.equal(state.report.metrics.LCP.navigationType, 'restore');
   });
 });

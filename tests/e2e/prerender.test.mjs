@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { assertEqualsOracle } from '../support/oracle.mjs';
 import { runPrerender } from '../support/prerender.mjs';
 
 describe('a prerendered page in chromium', () => {
@@ -29,16 +30,7 @@ describe('a prerendered page in chromium', () => {
     assert.equal(state.log.page.prerendering, true, 'the agent started in a prerendering page');
     const navigation = state.log.records.findLast((r) => r.entryType === 'navigation');
     assert.ok(navigation.activationStart > 0, `activationStart ${navigation.activationStart}: the page was prerendered`);
-    for (const name of ['FCP', 'TTFB', 'LCP', 'CLS', 'INP']) {
-      const ours = state.report.metrics[name];
-      if (!oracle[name]) {
-        assert.equal(ours, undefined, `${name}: reported, but web-vitals did not`);
-        continue;
-      }
-      for (const field of ['value', 'rating', 'navigationType', 'attribution']) {
-        assert.deepEqual(ours?.[field], oracle[name][field], `${name}.${field}`);
-      }
-    }
+    assertEqualsOracle(state.report, oracle);
     assert.equal(state.report.metrics.FCP.navigationType, 'prerender');
   });
 });

@@ -1,6 +1,7 @@
 // The independent oracle: the web-vitals npm package (attribution build) injected into the
 // same page load as the extension, recording every metric it reports into
 // window.__webVitalsOracle. Only numbers and strings are kept (no entries or DOM nodes).
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -49,6 +50,23 @@ export const oracleInitScriptAtDomContentLoaded = oracleTemplate.replace(
   'START;',
   "document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', start) : start();",
 );
+
+/**
+ * Asserts that `report` has exactly the metrics the oracle reported, each with web-vitals'
+ * value, rating, navigationType and attribution (same entries, so exact equality).
+ */
+export function assertEqualsOracle(report, oracle) {
+  for (const name of ['FCP', 'TTFB', 'LCP', 'CLS', 'INP']) {
+    const ours = report.metrics[name];
+    if (!oracle[name]) {
+      assert.equal(ours, undefined, `${name}: reported, but web-vitals did not`);
+      continue;
+    }
+    for (const field of ['value', 'rating', 'navigationType', 'attribution']) {
+      assert.deepEqual(ours?.[field], oracle[name][field], `${name}.${field}`);
+    }
+  }
+}
 
 /** Every page view's oracle record for `path` (pathname + search) in this tab, oldest first. */
 export async function oracleViews(page, path) {
