@@ -12,14 +12,16 @@ debian_rustc() { dpkg -L rustc-web 2>/dev/null | grep -m1 -E '/bin/rustc$'; }
 debian_cargo() { dpkg -L cargo-web 2>/dev/null | grep -m1 -E '^/usr/bin/cargo$'; }
 debian_wasm_ld() { command -v wasm-ld-22 2>/dev/null; }
 
-# How wasm is built here: `rustup` when rustup's wasm32 target is installed, `debian` when the
-# Debian rustc-web + rust-web-src + lld-22 route is, else nothing (run scripts/setup).
+# How wasm is built here: `debian` when the Debian rustc-web + rust-web-src + lld-22 route is
+# installed (it rebuilds std as MVP wasm with panic=immediate-abort: the smaller agent, and the
+# route every committed measurement used), else `rustup` when rustup's wasm32 target is
+# installed, else nothing (run scripts/setup).
 wasm_route() {
-  if have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
-    echo rustup
-  elif [ -n "$(debian_rustc)" ] && [ -n "$(debian_cargo)" ] && [ -n "$(debian_wasm_ld)" ] \
+  if [ -n "$(debian_rustc)" ] && [ -n "$(debian_cargo)" ] && [ -n "$(debian_wasm_ld)" ] \
     && dpkg -s rust-web-src >/dev/null 2>&1; then
     echo debian
+  elif have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    echo rustup
   else
     return 1
   fi
