@@ -13,7 +13,7 @@
 // the browser and its profile stay for the whole run (see docs/overhead.md for why).
 //
 // Usage: node scripts/lib/bench-overhead.mjs [--runs N] [--out FILE]
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { launchChromium, ROOT, waitForReport } from './browsers.mjs';
 import { serve } from './server.mjs';
 import { AGENT_FORMS, sizeOf } from './sizes.mjs';
+import { webVitalsFile, webVitalsInitScript, webVitalsVersion } from './web-vitals-snippet.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,20 +68,6 @@ const probeInitScript = `(() => {
     scripts: e.scripts.map((s) => ({ sourceURL: s.sourceURL, invoker: s.invoker, duration: s.duration })),
   }));
   observe('largest-contentful-paint', (e) => { got.lcp = e.startTime; });
-})();`;
-
-// The package's exports map hides dist/, so read the file from node_modules directly (as
-// tests/support/oracle.mjs does).
-const webVitalsDir = join(ROOT, 'node_modules/web-vitals');
-const webVitalsFile = join(webVitalsDir, 'dist/web-vitals.attribution.iife.js');
-const webVitalsIife = readFileSync(webVitalsFile, 'utf8');
-const webVitalsVersion = JSON.parse(readFileSync(join(webVitalsDir, 'package.json'), 'utf8')).version;
-// What an analytics snippet does with it: all five metrics with attribution, default options,
-// each kept in memory (nothing sent anywhere).
-const webVitalsInitScript = `${webVitalsIife}
-;(() => {
-  const seen = (window.__webVitals = {});
-  for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on]((m) => { seen[m.name] = m.value; });
 })();`;
 
 const CONFIGS = [

@@ -20,10 +20,13 @@ import { parseArgs } from 'node:util';
 
 import { ROOT } from './browsers.mjs';
 import { serve } from './server.mjs';
+import { webVitalsInitScript } from './web-vitals-snippet.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    // Several --ext (a directory, or `none`) with --quick: compared in interleaved loads.
+    // Several --ext (a directory, `none`, or `web-vitals`: no extension, the web-vitals
+    // attribution snippet injected as the overhead benchmark's configuration C does) with
+    // --quick: compared in interleaved loads.
     ext: { type: 'string', multiple: true, default: [join(ROOT, 'dist/chromium')] },
     page: { type: 'string', default: '/index.html' },
     runs: { type: 'string', default: '5' },
@@ -39,7 +42,7 @@ const { values: args } = parseArgs({
 });
 const RUNS = Number(args.runs);
 const SETTLE_MS = Number(args.settle);
-const extDir = (ext) => (ext === 'none' ? null : resolve(ext));
+const extDir = (ext) => (ext === 'none' || ext === 'web-vitals' ? null : resolve(ext));
 
 const CATEGORIES = [
   'devtools.timeline',
@@ -59,7 +62,7 @@ const median = (xs) => {
   return s.length === 0 ? 0 : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function launch(EXT) {
+async function launch(EXT, initScripts = []) {
   const { chromium } = await import('playwright-core');
   const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
   const profile = mkdtempSync(join(tmpdir(), 'pv-profile-'));
@@ -74,6 +77,7 @@ async function launch(EXT) {
     ignoreDefaultArgs: ['--disable-back-forward-cache'],
   });
   if (EXT) context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  for (const script of initScripts) await context.addInitScript(script);
   return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 
@@ -199,7 +203,7 @@ if (args.ext.length > 1) {
   // Interleaved comparison of ScriptDuration: one browser per extension, one load of each per round.
   const browsers = [];
   try {
-    for (const ext of args.ext) browsers.push(await launch(extDir(ext)));
+    for (const ext of args.ext) browsers.push(await launch(extDir(ext), ext === 'web-vitals' ? [webVitalsInitScript] : []));
     const got = args.ext.map(() => []);
     for (const [i, b] of browsers.entries()) await loadOnce(b.context, `${server.url}${args.page}?warmup${i}`);
     for (let round = 0; round < RUNS; round++) {
