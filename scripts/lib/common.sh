@@ -15,8 +15,20 @@ debian_wasm_ld() { command -v wasm-ld-22 2>/dev/null; }
 # How wasm is built here: `debian` when the Debian rustc-web + rust-web-src + lld-22 route is
 # installed (it rebuilds std as MVP wasm with panic=immediate-abort: the smaller agent, and the
 # route every committed measurement used), else `rustup` when rustup's wasm32 target is
-# installed, else nothing (run scripts/setup).
+# installed, else nothing (run scripts/setup). PAGEVITALS_WASM_ROUTE=rustup (or debian) picks one
+# where both are installed.
 wasm_route() {
+  case "${PAGEVITALS_WASM_ROUTE:-}" in
+    rustup)
+      if have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+        echo rustup
+        return 0
+      fi
+      return 1
+      ;;
+    debian | '') ;;
+    *) return 1 ;;
+  esac
   if [ -n "$(debian_rustc)" ] && [ -n "$(debian_cargo)" ] && [ -n "$(debian_wasm_ld)" ] \
     && dpkg -s rust-web-src >/dev/null 2>&1; then
     echo debian
