@@ -7,11 +7,14 @@
 //                          from the extension (no import)
 //   agent-not-started      the shipped loader: imports the glue, instantiates the agent's wasm,
 //                          and stops before start()
-// and compares them, in interleaved loads of the overhead benchmark's page, with no extension,
+//   without-compile-hint   the whole agent, its modules without V8's compile hint (the build
+//                          before the hint, for what the hint saves)
+// and compares them, in interleaved loads of the overhead benchmark's page (`--page
+// /strict-csp.html` for the wasm2js form), with no extension,
 // web-vitals injected, and the whole agent (dist/chromium), by ScriptDuration
 // (scripts/lib/profile-agent.mjs --quick). A diagnostic run by hand, not part of the tests.
 //
-// Usage: node scripts/lib/agent-floor.mjs [--runs N]   (default 21)
+// Usage: node scripts/lib/agent-floor.mjs [--runs N] [--page PATH]   (default 21, /index.html)
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +22,13 @@ import { parseArgs } from 'node:util';
 
 import { ROOT } from './browsers.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '21' }, page: { type: 'string', default: '/index.html' } },
+});
 const DIST = join(ROOT, 'dist/chromium');
 const OUT = join(ROOT, 'target/agent-floor');
+/** What scripts/build puts first in each of the agent's modules. */
+const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 
 /** (module (func (export "f") (result i32) i32.const 1)) */
 const TINY_WASM = Uint8Array.from([
@@ -61,6 +68,14 @@ const VARIANTS = {
     if (!started.test(loader)) throw new Error(`${file}: no start() call found; update agent-floor.mjs`);
     writeFileSync(file, loader.replace(started, 'void $2}'));
   },
+  'without-compile-hint': (dir) => {
+    for (const module of ['agent/loader.js', 'agent/pagevitals_agent_bg.js', 'agent/pagevitals_agent_bg.wasm.js']) {
+      const file = join(dir, module);
+      const text = readFileSync(file, 'utf8');
+      if (!text.startsWith(COMPILE_HINT)) throw new Error(`${file} does not start with the compile hint`);
+      writeFileSync(file, text.slice(COMPILE_HINT.length).trimStart());
+    }
+  },
 };
 
 rmSync(OUT, { recursive: true, force: true });
@@ -72,6 +87,9 @@ for (const [name, make] of Object.entries(VARIANTS)) {
 const exts = ['none', 'web-vitals', ...Object.keys(VARIANTS).map((n) => join(OUT, n)), DIST];
 execFileSync(
   process.execPath,
-  [join(ROOT, 'scripts/lib/profile-agent.mjs'), '--quick', '--runs', values.runs, ...exts.flatMap((e) => ['--ext', e])],
+  [
+    join(ROOT, 'scripts/lib/profile-agent.mjs'), '--quick', '--runs', values.runs, '--page', values.page,
+    ...exts.flatMap((e) => ['--ext', e]),
+  ],
   { stdio: 'inherit' },
 );

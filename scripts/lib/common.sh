@@ -12,31 +12,28 @@ debian_rustc() { dpkg -L rustc-web 2>/dev/null | grep -m1 -E '/bin/rustc$'; }
 debian_cargo() { dpkg -L cargo-web 2>/dev/null | grep -m1 -E '^/usr/bin/cargo$'; }
 debian_wasm_ld() { command -v wasm-ld-22 2>/dev/null; }
 
-# How wasm is built here: `debian` when the Debian rustc-web + rust-web-src + lld-22 route is
-# installed (it rebuilds std as MVP wasm with panic=immediate-abort: the smaller agent, and the
-# route every committed measurement used), else `rustup` when rustup's wasm32 target is
-# installed, else nothing (run scripts/setup). PAGEVITALS_WASM_ROUTE=rustup (or debian) picks one
-# where both are installed.
+# Whether each wasm route is installed: Debian's rustc-web + rust-web-src + lld-22, or rustup's
+# wasm32 target.
+debian_route_installed() {
+  [ -n "$(debian_rustc)" ] && [ -n "$(debian_cargo)" ] && [ -n "$(debian_wasm_ld)" ] \
+    && dpkg -s rust-web-src >/dev/null 2>&1
+}
+rustup_route_installed() {
+  have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"
+}
+
+# How wasm is built here: `debian` when that route is installed (it rebuilds std as MVP wasm
+# with panic=immediate-abort: the smaller agent, and the route every committed measurement
+# used), else `rustup`, else nothing (run scripts/setup). PAGEVITALS_WASM_ROUTE=rustup (or
+# debian) asks for one route only.
 wasm_route() {
-  case "${PAGEVITALS_WASM_ROUTE:-}" in
-    rustup)
-      if have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
-        echo rustup
-        return 0
-      fi
-      return 1
-      ;;
-    debian | '') ;;
-    *) return 1 ;;
-  esac
-  if [ -n "$(debian_rustc)" ] && [ -n "$(debian_cargo)" ] && [ -n "$(debian_wasm_ld)" ] \
-    && dpkg -s rust-web-src >/dev/null 2>&1; then
-    echo debian
-  elif have rustup && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
-    echo rustup
-  else
-    return 1
-  fi
+  local route
+  for route in ${PAGEVITALS_WASM_ROUTE:-debian rustup}; do
+    case "$route" in
+      debian | rustup) "${route}_route_installed" && echo "$route" && return 0 ;;
+    esac
+  done
+  return 1
 }
 
 # The wasm-bindgen version Cargo.lock pins; wasm-bindgen-cli must match it exactly.

@@ -1,6 +1,7 @@
-// The web-vitals attribution build as an analytics snippet would use it: all five metrics with
-// attribution, default options, each kept in memory (nothing sent anywhere). The peer the
-// agent's overhead is measured against (scripts/lib/bench-overhead.mjs, profile-agent.mjs).
+// The web-vitals package's attribution build, read once for everything that injects it: the
+// tests' oracle (tests/support/oracle.mjs) and, as an analytics snippet would use it (all five
+// metrics with attribution, default options, each kept in memory, nothing sent anywhere), the
+// peer the agent's overhead is measured against (bench-overhead.mjs, profile-agent.mjs).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,7 +12,9 @@ import { ROOT } from './browsers.mjs';
 const webVitalsDir = join(ROOT, 'node_modules/web-vitals');
 export const webVitalsFile = join(webVitalsDir, 'dist/web-vitals.attribution.iife.js');
 export const webVitalsVersion = JSON.parse(readFileSync(join(webVitalsDir, 'package.json'), 'utf8')).version;
-export const webVitalsInitScript = `${readFileSync(webVitalsFile, 'utf8')}
+/** The attribution build's IIFE, which defines `window.webVitals`. */
+export const webVitalsIife = readFileSync(webVitalsFile, 'utf8');
+export const webVitalsInitScript = `${webVitalsIife}
 ;(() => {
   const seen = (window.__webVitals = {});
   for (const on of ['onFCP', 'onTTFB', 'onLCP', 'onCLS', 'onINP']) webVitals[on]((m) => { seen[m.name] = m.value; });

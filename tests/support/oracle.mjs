@@ -6,13 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { pollUntil, ROOT } from '../../scripts/lib/browsers.mjs';
+import { webVitalsIife, webVitalsVersion } from '../../scripts/lib/web-vitals-snippet.mjs';
 
-// The package's exports map hides dist/, so read the file from node_modules directly.
-const pkg = join(ROOT, 'node_modules/web-vitals');
-const iife = readFileSync(join(pkg, 'dist/web-vitals.attribution.iife.js'), 'utf8');
-export const WEB_VITALS_VERSION = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
+export const WEB_VITALS_VERSION = webVitalsVersion;
 
-const oracleTemplate = `${iife}
+const oracleTemplate = `${webVitalsIife}
 ;(() => {
   // Each page view keeps its own record, mirrored into sessionStorage (per tab and origin)
   // so that a test can read it after the page was navigated away from. A bfcache restore
