@@ -2,10 +2,14 @@
 // page with nothing injected and with the web-vitals attribution build injected. Run by
 // scripts/bench-overhead; method and results in docs/overhead.md.
 //
-// Three configurations, each its own headless Chromium (the Debian one, launchChromium):
+// Four configurations, each its own headless Chromium (the Debian one, launchChromium):
 //   A  no extension, nothing injected
 //   B  the PageVitals extension (dist/chromium)
 //   C  no extension, web-vitals' attribution IIFE injected as an init script with all five on*
+//      (in the page's own world, as a site's analytics snippet runs)
+//   D  web-vitals delivered as an extension must deliver it: a minimal extension whose content
+//      script imports the attribution build's ES module and asks for all five, in the
+//      extension's isolated world (the agent's own delivery, for a like-for-like peer)
 // on two pages of tests/sites/bench (index.html runs the agent's wasm form; strict-csp.html,
 // served with `script-src 'self'`, its wasm2js form). Loads are interleaved round-robin,
 // rotating the order each round, so machine noise falls on every configuration alike. Each
@@ -21,7 +25,9 @@ import { parseArgs } from 'node:util';
 import { launchChromium, ROOT, waitForReport } from './browsers.mjs';
 import { serve } from './server.mjs';
 import { AGENT_FORMS, sizeOf } from './sizes.mjs';
-import { webVitalsFile, webVitalsInitScript, webVitalsVersion } from './web-vitals-snippet.mjs';
+import {
+  webVitalsFile, webVitalsInitScript, webVitalsVersion, writeWebVitalsExtension,
+} from './web-vitals-snippet.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +80,34 @@ const CONFIGS = [
   { key: 'A', label: 'nothing injected', extension: false, initScripts: [probeInitScript] },
   { key: 'B', label: 'PageVitals extension', extension: true, initScripts: [probeInitScript] },
   { key: 'C', label: `web-vitals ${webVitalsVersion} attribution`, extension: false, initScripts: [probeInitScript, webVitalsInitScript] },
+  {
+    key: 'D',
+    label: 'web-vitals via an extension',
+    extension: false,
+    peerExtension: join(ROOT, 'target/bench-overhead/web-vitals-extension'),
+    initScripts: [probeInitScript],
+  },
 ];
+/** The peers the agent is compared with: C as the issue's benchmark defines it, D like for like. */
+const PEERS = ['C', 'D'];
+
+/**
+ * The keys of web-vitals' results in the isolated world of D's extension (null where it has
+ * none), read over CDP after the counters (Runtime.enable reports the page's existing worlds).
+ */
+async function peerExtensionResults(cdp) {
+  const worlds = [];
+  cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+  await cdp.send('Runtime.enable');
+  const world = worlds.find((c) => c.auxData?.type === 'isolated' && c.origin?.startsWith('chrome-extension://'));
+  if (!world) return null;
+  const { result } = await cdp.send('Runtime.evaluate', {
+    expression: 'window.__webVitals ? Object.keys(window.__webVitals) : null',
+    contextId: world.id,
+    returnByValue: true,
+  });
+  return result.value;
+}
 
 // --- Bytes shipped into each page ----------------------------------------------------------
 
@@ -144,6 +177,7 @@ async function measure(config, session, url) {
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
       webVitals: window.__webVitals ? Object.keys(window.__webVitals) : null,
     }));
+    if (config.peerExtension) probe.webVitals = await peerExtensionResults(cdp);
     if (!probe.longTasks) throw new Error(`the probe init script did not run on ${url}`);
     await cdp.detach();
     const longTasks = probe.longTasks.filter((t) => t.duration >= LONG_TASK_MS);
@@ -174,7 +208,11 @@ async function measure(config, session, url) {
 const server = await serve(join(ROOT, 'tests/sites/bench'));
 const sessions = {};
 try {
-  for (const config of CONFIGS) sessions[config.key] = await launchChromium({ extension: config.extension });
+  for (const config of CONFIGS) {
+    const peer = config.peerExtension && writeWebVitalsExtension(config.peerExtension);
+    const args = peer ? [`--disable-extensions-except=${peer}`, `--load-extension=${peer}`] : [];
+    sessions[config.key] = await launchChromium({ extension: config.extension, args });
+  }
   const browserVersion = sessions.A.version;
   const samples = {};
   for (const page of PAGES) {
@@ -188,7 +226,10 @@ try {
     if (config.key === 'B' && sample.agentForm !== page.expectForm) {
       throw new Error(`${page.path}: the agent ran its ${sample.agentForm} form, expected ${page.expectForm}`);
     }
-    if (config.key === 'C' && !sample.webVitalsReported) throw new Error(`${page.path}: web-vitals did not run`);
+    // web-vitals reports FCP and TTFB by `load` + 1 s on this page; fewer means it did not run.
+    if (PEERS.includes(config.key) && !(sample.webVitalsReported?.length >= 2)) {
+      throw new Error(`${page.path}: web-vitals did not run in configuration ${config.key}`);
+    }
     if (keep) samples[page.path][config.key].push(sample);
   };
   console.log(`Chromium ${browserVersion}; ${RUNS} loads per configuration and page after one warm-up each`);
@@ -222,22 +263,26 @@ try {
     }
     const overhead = {};
     for (const field of ['scriptMs', 'taskMs']) {
-      const a = col('A', field), b = col('B', field), c = col('C', field);
+      const a = col('A', field), b = col('B', field);
       const ba = median(b) - median(a);
-      const ca = median(c) - median(a);
-      overhead[field] = {
-        BminusA: ba, BminusA95: diffInterval(b, a),
-        CminusA: ca, CminusA95: diffInterval(c, a),
-        BminusC95: diffInterval(b, c),
-        ratio: ca > 0 ? ba / ca : null,
-      };
+      overhead[field] = { BminusA: ba, BminusA95: diffInterval(b, a) };
+      for (const key of PEERS) {
+        const peer = col(key, field);
+        const pa = median(peer) - median(a);
+        Object.assign(overhead[field], {
+          [`${key}minusA`]: pa, [`${key}minusA95`]: diffInterval(peer, a),
+          [`Bminus${key}95`]: diffInterval(b, peer),
+          [`ratioTo${key}`]: pa > 0 ? ba / pa : null,
+        });
+      }
     }
     const paintShift = {};
     for (const field of ['fcp', 'lcp']) {
-      paintShift[field] = {
-        BminusA: median(col('B', field)) - median(col('A', field)), BminusA95: diffInterval(col('B', field), col('A', field)),
-        CminusA: median(col('C', field)) - median(col('A', field)), CminusA95: diffInterval(col('C', field), col('A', field)),
-      };
+      paintShift[field] = {};
+      for (const key of ['B', ...PEERS]) {
+        paintShift[field][`${key}minusA`] = median(col(key, field)) - median(col('A', field));
+        paintShift[field][`${key}minusA95`] = diffInterval(col(key, field), col('A', field));
+      }
     }
     const forms = [...new Set(col('B', 'agentForm'))];
     results.pages[page.path] = { label: page.label, agentForm: forms.join(','), stats, overhead, paintShift, samples: byConfig };
@@ -277,11 +322,12 @@ function print(out) {
     }
     for (const field of ['scriptMs', 'taskMs']) {
       const o = r.overhead[field];
-      console.log(`  ${field}: B-A ${f(o.BminusA)} ${ci(o.BminusA95)}, C-A ${f(o.CminusA)} ${ci(o.CminusA95)}, (B-A)/(C-A) ${f(o.ratio, 2)}; B-C 95% ${ci(o.BminusC95)}`);
+      const peers = PEERS.map((k) => `${k}-A ${f(o[`${k}minusA`])} ${ci(o[`${k}minusA95`])}, (B-A)/(${k}-A) ${f(o[`ratioTo${k}`], 2)}, B-${k} 95% ${ci(o[`Bminus${k}95`])}`);
+      console.log(`  ${field}: B-A ${f(o.BminusA)} ${ci(o.BminusA95)}; ${peers.join('; ')}`);
     }
     for (const field of ['fcp', 'lcp']) {
       const p = r.paintShift[field];
-      console.log(`  ${field}: B-A ${f(p.BminusA)} ${ci(p.BminusA95)}, C-A ${f(p.CminusA)} ${ci(p.CminusA95)}`);
+      console.log(`  ${field}: ${['B', ...PEERS].map((k) => `${k}-A ${f(p[`${k}minusA`])} ${ci(p[`${k}minusA95`])}`).join(', ')}`);
     }
     console.log(`  B: long-animation-frame scripts from chrome-extension://: ${r.stats.B.extensionLoafScripts}`);
   }
