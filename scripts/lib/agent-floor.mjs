@@ -9,21 +9,49 @@
 //                          and stops before start()
 //   without-compile-hint   the whole agent, its modules without V8's compile hint (the build
 //                          before the hint, for what the hint saves)
+//   agent-no-observers     the whole agent, told (in its isolated world) that the browser
+//                          supports no entry type: start(), its listeners, no observer
+//   agent-web-vitals-types the whole agent observing only the types web-vitals observes
+//                          (navigation, paint, largest-contentful-paint, layout-shift, event,
+//                          first-input)
+//   agent-no-send          the whole agent, its batches dropped instead of sent
+//   agent-wasm2js-form     the whole agent in its wasm2js form (the one a strict CSP gets)
+//                          on every page
+//   agent-one-module       the whole agent, its loader, glue and compat.js bundled into one
+//                          module (one import instead of three)
+//   agent-inline-wasm      the whole agent, its wasm carried in the loader as base64 instead
+//                          of fetched (one request fewer)
+// and two that deliver the peer, web-vitals, the way an extension would:
+//   web-vitals-content-script  the benchmark's web-vitals snippet as the content script
+//   web-vitals-imported        the content script import()s web-vitals' ES module build from
+//                              the extension and asks for every metric (the agent's delivery)
 // and compares them, in interleaved loads of the overhead benchmark's page (`--page
-// /strict-csp.html` for the wasm2js form), with no extension,
-// web-vitals injected, and the whole agent (dist/chromium), by ScriptDuration
-// (scripts/lib/profile-agent.mjs --quick). A diagnostic run by hand, not part of the tests.
+// /strict-csp.html` for the wasm2js form), with no extension, web-vitals injected (the
+// benchmark's configuration C), the web-vitals library injected but no metric asked for, and
+// the whole agent (dist/chromium), by ScriptDuration (scripts/lib/profile-agent.mjs --quick).
+// A diagnostic run by hand, not part of the tests.
 //
-// Usage: node scripts/lib/agent-floor.mjs [--runs N] [--page PATH]   (default 21, /index.html)
+// With --cpu, the extensions alone (variants, web-vitals-imported and the agent) are compared by
+// the thread time of extension-rooted trace events instead (profile-agent.mjs --cpu), which a
+// busy machine disturbs far less than ScriptDuration.
+//
+// Usage: node scripts/lib/agent-floor.mjs [--runs N] [--page PATH] [--only NAME,NAME] [--cpu]
+//        (default 21 runs, /index.html, every variant)
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ROOT } from './browsers.mjs';
+import { webVitalsImportingContentScript, webVitalsInitScript, webVitalsModuleFile } from './web-vitals-snippet.mjs';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '21' }, page: { type: 'string', default: '/index.html' } },
+  options: {
+    runs: { type: 'string', default: '21' },
+    page: { type: 'string', default: '/index.html' },
+    only: { type: 'string' },
+    cpu: { type: 'boolean', default: false },
+  },
 });
 const DIST = join(ROOT, 'dist/chromium');
 const OUT = join(ROOT, 'target/agent-floor');
@@ -36,6 +64,24 @@ const TINY_WASM = Uint8Array.from([
   0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00, 0x41,
   0x01, 0x0b,
 ]);
+
+/** The entry types web-vitals 5 observes (src/on*.ts). */
+const WEB_VITALS_TYPES = ['navigation', 'paint', 'largest-contentful-paint', 'layout-shift', 'event', 'first-input'];
+
+/** Replaces the loader's `start()` call (in `dir`) by `replacement` ($1 glue, $2 send, $3 form). */
+function patchStart(dir, replacement) {
+  const file = join(dir, 'agent/loader.js');
+  const loader = readFileSync(file, 'utf8');
+  // The minified loader ends its load() with `<glue>.start(<send>,<form>)}`.
+  const started = /(\w+)\.start\((\w+),(\w+)\)\}/;
+  if (!started.test(loader)) throw new Error(`${file}: no start() call found; update agent-floor.mjs`);
+  writeFileSync(file, loader.replace(started, replacement));
+}
+
+/** Script that makes the agent's world see only `types` (of those supported) as supported. */
+const onlyTypes = (types) =>
+  `{const k=PerformanceObserver.supportedEntryTypes.filter(t=>${JSON.stringify(types)}.includes(t));` +
+  'Object.defineProperty(PerformanceObserver,"supportedEntryTypes",{value:k,configurable:true})}';
 
 const VARIANTS = {
   'empty-content-script': (dir) => writeFileSync(join(dir, 'content.js'), '(() => {})();\n'),
@@ -60,13 +106,17 @@ const VARIANTS = {
 `,
     );
   },
-  'agent-not-started': (dir) => {
+  'agent-not-started': (dir) => patchStart(dir, 'void $2}'),
+  'agent-no-observers': (dir) => patchStart(dir, `${onlyTypes([])}$1.start($2,$3)}`),
+  'agent-web-vitals-types': (dir) => patchStart(dir, `${onlyTypes(WEB_VITALS_TYPES)}$1.start($2,$3)}`),
+  'agent-no-send': (dir) => patchStart(dir, '$1.start(()=>{},$3)}'),
+  'agent-wasm2js-form': (dir) => {
     const file = join(dir, 'agent/loader.js');
     const loader = readFileSync(file, 'utf8');
-    // The minified loader ends its load() with `<glue>.start(<send>,<form>)}`.
-    const started = /(\w+)\.start\((\w+),(\w+)\)\}/;
-    if (!started.test(loader)) throw new Error(`${file}: no start() call found; update agent-floor.mjs`);
-    writeFileSync(file, loader.replace(started, 'void $2}'));
+    // The loader fetches the wasm first and falls back to the wasm2js form when that throws.
+    const fetched = /fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)/;
+    if (!fetched.test(loader)) throw new Error(`${file}: no wasm fetch found; update agent-floor.mjs`);
+    writeFileSync(file, loader.replace(fetched, 'Promise.reject(new Error("wasm2js form"))'));
   },
   'without-compile-hint': (dir) => {
     for (const module of ['agent/loader.js', 'agent/pagevitals_agent_bg.js', 'agent/pagevitals_agent_bg.wasm.js']) {
@@ -76,19 +126,42 @@ const VARIANTS = {
       writeFileSync(file, text.slice(COMPILE_HINT.length).trimStart());
     }
   },
+  'agent-one-module': (dir) => {
+    execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [
+      join(dir, 'agent/loader.js'), '--bundle', '--minify', '--format=esm', '--log-level=warning',
+      `--banner:js=${COMPILE_HINT}`, `--outfile=${join(dir, 'agent/loader.js')}`, '--allow-overwrite',
+    ]);
+  },
+  'agent-inline-wasm': (dir) => {
+    const file = join(dir, 'agent/loader.js');
+    const loader = readFileSync(file, 'utf8');
+    const fetched = /await\(await fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)\)\.arrayBuffer\(\)/;
+    if (!fetched.test(loader)) throw new Error(`${file}: no wasm fetch found; update agent-floor.mjs`);
+    const base64 = readFileSync(join(dir, 'agent/pagevitals_agent_bg.wasm')).toString('base64');
+    writeFileSync(file, loader.replace(fetched, () => `Uint8Array.fromBase64("${base64}")`));
+  },
+  'web-vitals-content-script': (dir) => writeFileSync(join(dir, 'content.js'), `${webVitalsInitScript}\n`),
+  'web-vitals-imported': (dir) => {
+    cpSync(webVitalsModuleFile, join(dir, 'agent/web-vitals.js'));
+    writeFileSync(join(dir, 'content.js'), webVitalsImportingContentScript('agent/web-vitals.js'));
+  },
 };
 
+const chosen = values.only ? values.only.split(',') : Object.keys(VARIANTS);
+for (const name of chosen) if (!(name in VARIANTS)) throw new Error(`--only: no variant ${name}`);
 rmSync(OUT, { recursive: true, force: true });
-for (const [name, make] of Object.entries(VARIANTS)) {
+for (const name of chosen) {
+  const make = VARIANTS[name];
   const dir = join(OUT, name);
   cpSync(DIST, dir, { recursive: true });
   make(dir);
 }
-const exts = ['none', 'web-vitals', ...Object.keys(VARIANTS).map((n) => join(OUT, n)), DIST];
+const injected = values.cpu ? [] : ['none', 'web-vitals', 'web-vitals-evaluated'];
+const exts = [...injected, ...chosen.map((n) => join(OUT, n)), DIST];
 execFileSync(
   process.execPath,
   [
-    join(ROOT, 'scripts/lib/profile-agent.mjs'), '--quick', '--runs', values.runs, '--page', values.page,
+    join(ROOT, 'scripts/lib/profile-agent.mjs'), values.cpu ? '--cpu' : '--quick', '--runs', values.runs, '--page', values.page,
     ...exts.flatMap((e) => ['--ext', e]),
   ],
   { stdio: 'inherit' },

@@ -12,6 +12,7 @@
 // for what the agent costs; this says where that cost is. docs/overhead.md has its findings.
 //
 // Usage: node scripts/lib/profile-agent.mjs [--ext DIR] [--page /index.html] [--runs N]
+//        [--quick | --cpu] [--js-flags "V8 FLAGS"]
 import { join, resolve } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +21,13 @@ import { parseArgs } from 'node:util';
 
 import { ROOT } from './browsers.mjs';
 import { serve } from './server.mjs';
-import { webVitalsInitScript } from './web-vitals-snippet.mjs';
+import { webVitalsIife, webVitalsInitScript } from './web-vitals-snippet.mjs';
 
 const { values: args } = parseArgs({
   options: {
     // Several --ext (a directory, `none`, or `web-vitals`: no extension, the web-vitals
-    // attribution snippet injected as the overhead benchmark's configuration C does) with
+    // attribution snippet injected as the overhead benchmark's configuration C does, or
+    // `web-vitals-evaluated`: the same library injected but no metric asked for) with
     // --quick: compared in interleaved loads.
     ext: { type: 'string', multiple: true, default: [join(ROOT, 'dist/chromium')] },
     page: { type: 'string', default: '/index.html' },
@@ -38,11 +40,15 @@ const { values: args } = parseArgs({
     // With several --ext: compare the thread time of extension-rooted trace events (a light
     // trace, no profile) instead of ScriptDuration; robust to a busy machine.
     cpu: { type: 'boolean', default: false },
+    // V8 flags for every browser of the run (a diagnosis: what a V8 setting would change).
+    'js-flags': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
 const SETTLE_MS = Number(args.settle);
-const extDir = (ext) => (ext === 'none' || ext === 'web-vitals' ? null : resolve(ext));
+/** The init scripts of the configurations that are not an extension. */
+const INJECTED = { none: [], 'web-vitals': [webVitalsInitScript], 'web-vitals-evaluated': [webVitalsIife] };
+const extDir = (ext) => (ext in INJECTED ? null : resolve(ext));
 
 const CATEGORIES = [
   'devtools.timeline',
@@ -73,6 +79,7 @@ async function launch(EXT, initScripts = []) {
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run',
       ...(EXT ? [`--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`] : []),
+      ...(args['js-flags'] ? [`--js-flags=${args['js-flags']}`] : []),
     ],
     ignoreDefaultArgs: ['--disable-back-forward-cache'],
   });
@@ -203,7 +210,7 @@ if (args.ext.length > 1) {
   // Interleaved comparison of ScriptDuration: one browser per extension, one load of each per round.
   const browsers = [];
   try {
-    for (const ext of args.ext) browsers.push(await launch(extDir(ext), ext === 'web-vitals' ? [webVitalsInitScript] : []));
+    for (const ext of args.ext) browsers.push(await launch(extDir(ext), INJECTED[ext] ?? []));
     const got = args.ext.map(() => []);
     for (const [i, b] of browsers.entries()) await loadOnce(b.context, `${server.url}${args.page}?warmup${i}`);
     for (let round = 0; round < RUNS; round++) {
