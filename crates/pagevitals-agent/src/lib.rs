@@ -17,6 +17,7 @@ mod record;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -70,7 +71,7 @@ thread_local! {
 
 struct Agent {
     _shared: Rc<Shared>,
-    _listeners: Listeners,
+    _listeners: Vec<EventListener>,
 }
 
 /// What the observers and listeners share.
@@ -177,45 +178,36 @@ impl Shared {
         }
     }
 
-    /// Records one delivery of the observer of every type, in the order the browser queued
-    /// the entries.
-    ///
-    /// - A soft navigation starts a route: its record carries the interaction count so far
-    ///   (the core counts each route's interactions from it, as web-vitals'
-    ///   `InteractionManager` does), and the route's first input is recorded again because it
-    ///   ends the route's LCP.
-    /// - The delivery's last Event Timing record (`event` or `first-input`) also carries the
-    ///   page's interaction count at that moment: web-vitals estimates INP again after each
-    ///   delivery of its `event` observer, with the count it reads then, and among interactions
-    ///   of equal latency it keeps the one it reported first, so the core needs both to name
-    ///   the same interaction. web-vitals' `event` observer is notified in the same task as
-    ///   this one, with the same Event Timing entries.
-    fn observed(self: &Rc<Self>, entries: &Array) {
-        let mut records = Vec::with_capacity(entries.length() as usize);
-        let mut last_event_timing = None;
-        for entry in entries.iter() {
-            let entry: &web_sys::PerformanceEntry = entry.unchecked_ref();
-            let entry_type = entry.entry_type();
-            let record = record::record(entry, &entry_type);
-            match entry_type.as_str() {
-                "event" | "first-input" => last_event_timing = Some(records.len()),
-                "soft-navigation" => {
-                    if let Some(count) = self.interaction_count() {
-                        set(&record, "interactionCount", &count.into());
-                    }
-                    self.input_seen.set(false);
-                }
-                _ => {}
-            }
-            records.push(record);
-        }
-        if let Some(index) = last_event_timing {
+    /// Records one observed entry. A soft navigation starts a route: its record carries the
+    /// interaction count so far (the core counts each route's interactions from it, as
+    /// web-vitals' `InteractionManager` does), and the route's first input is recorded again
+    /// because it ends the route's LCP.
+    fn observed(self: &Rc<Self>, entry: &web_sys::PerformanceEntry) {
+        let record = record::record(entry);
+        if entry.entry_type() == "soft-navigation" {
             if let Some(count) = self.interaction_count() {
-                set(&records[index], "interactionCount", &count.into());
+                set(&record, "interactionCount", &count.into());
             }
+            self.input_seen.set(false);
         }
-        for record in &records {
-            self.push(record);
+        self.push(&record);
+    }
+
+    /// Records one delivery of Event Timing entries (`event`, with `first-input` on the same
+    /// observer, as web-vitals observes them). The last record also carries the page's
+    /// interaction count at that moment: web-vitals estimates INP again after each delivery,
+    /// with the count it reads then, and among interactions of equal latency it keeps the one
+    /// it reported first, so the core needs both to name the same interaction.
+    fn observed_events(self: &Rc<Self>, entries: &Array) {
+        let last = entries.length().checked_sub(1);
+        for (index, entry) in (0..).zip(entries.iter()) {
+            let record = record::record(entry.unchecked_ref());
+            if Some(index) == last {
+                if let Some(count) = self.interaction_count() {
+                    set(&record, "interactionCount", &count.into());
+                }
+            }
+            self.push(&record);
         }
     }
 
@@ -369,23 +361,36 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
             });
         })?);
     }
-    // One observer for every type: one callback per burst of entries, whatever their types.
-    let threshold =
-        |entry_type: &str| (entry_type == "event").then_some(EVENT_DURATION_THRESHOLD_MS);
-    let mut types = OBSERVED_TYPES.iter().filter(|t| supports(t));
-    if let Some(first) = types.next() {
-        let s = Rc::clone(&shared);
-        let observer = Observer::new(first, threshold(first), move |entries| {
-            s.timed(|| s.observed(&entries));
-        })?;
-        for entry_type in types {
-            observer.also(entry_type, threshold(entry_type));
+    for entry_type in OBSERVED_TYPES {
+        // `first-input` comes through the `event` observer where there is one.
+        if !supports(entry_type) || (*entry_type == "first-input" && has_event_timing) {
+            continue;
         }
+        let shared = Rc::clone(&shared);
+        let observer = if *entry_type == "event" {
+            let observer = Observer::new(
+                entry_type,
+                Some(EVENT_DURATION_THRESHOLD_MS),
+                move |entries| shared.timed(|| shared.observed_events(&entries)),
+            )?;
+            if supports("first-input") {
+                observer.also("first-input");
+            }
+            observer
+        } else {
+            Observer::new(entry_type, None, move |entries| {
+                shared.timed(|| {
+                    for entry in entries.iter() {
+                        shared.observed(entry.unchecked_ref());
+                    }
+                });
+            })?
+        };
         observers.push(observer);
     }
 
     *shared.observers.borrow_mut() = observers;
-    let listeners = Listeners::new(&window, &document, &shared);
+    let listeners = lifecycle_listeners(&window, &document, &shared);
     AGENT.with(|a| {
         *a.borrow_mut() = Some(Agent {
             _shared: shared,
@@ -395,112 +400,84 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The lifecycle events the agent listens to, each in the capture phase, on the target that
-/// fires it.
-const DOCUMENT_EVENTS: &[&str] = &["visibilitychange", "prerenderingchange"];
-const WINDOW_EVENTS: &[&str] = &["pagehide", "pageshow", "keydown", "click"];
-
-/// One listener for every lifecycle event: one closure for the page to create and call,
-/// registered on each event's target; removed from all of them on drop.
-struct Listeners {
-    callback: Closure<dyn FnMut(Event)>,
-    registered: Vec<(web_sys::EventTarget, &'static str)>,
-}
-
-impl Listeners {
-    fn new(window: &Window, document: &Document, shared: &Rc<Shared>) -> Self {
-        let s = Rc::clone(shared);
-        let win = window.clone();
-        let doc = document.clone();
-        let callback: Closure<dyn FnMut(Event)> =
-            Closure::new(move |e: Event| s.lifecycle_event(&e, &win, &doc));
-        let mut registered = Vec::new();
-        let targets: [(&web_sys::EventTarget, &[&'static str]); 2] =
-            [(document, DOCUMENT_EVENTS), (window, WINDOW_EVENTS)];
-        for (target, kinds) in targets {
-            for &kind in kinds {
-                let added = target.add_event_listener_with_callback_and_bool(
-                    kind,
-                    callback.as_ref().unchecked_ref(),
-                    true,
-                );
-                if added.is_ok() {
-                    registered.push((target.clone(), kind));
-                }
-            }
-        }
-        Listeners {
-            callback,
-            registered,
-        }
-    }
-}
-
-impl Drop for Listeners {
-    fn drop(&mut self) {
-        for (target, kind) in &self.registered {
-            let _ = target.remove_event_listener_with_callback_and_bool(
-                kind,
-                self.callback.as_ref().unchecked_ref(),
-                true,
-            );
-        }
-    }
-}
-
-impl Shared {
-    /// Handles one lifecycle event (see [`DOCUMENT_EVENTS`] and [`WINDOW_EVENTS`]).
-    fn lifecycle_event(self: &Rc<Self>, e: &Event, window: &Window, document: &Document) {
-        let kind = e.type_();
-        match kind.as_str() {
-            // web-vitals ends LCP at the first trusted keydown or click (src/onLCP.ts).
-            // Only the first since the page view or route began counts (`input_seen`).
-            "keydown" | "click" if e.is_trusted() && !self.input_seen.replace(true) => {
-                self.timed(|| self.push(&lifecycle("input", e, &[("kind", kind.into())])));
-            }
-            "visibilitychange" => self.timed(|| {
-                let hidden = document.visibility_state() == VisibilityState::Hidden;
-                self.push(&lifecycle(
+fn lifecycle_listeners(
+    window: &Window,
+    document: &Document,
+    shared: &Rc<Shared>,
+) -> Vec<EventListener> {
+    let capture = EventListenerOptions::run_in_capture_phase();
+    let s = Rc::clone(shared);
+    let doc = document.clone();
+    let visibility =
+        EventListener::new_with_options(document, "visibilitychange", capture, move |e| {
+            s.timed(|| {
+                let hidden = doc.visibility_state() == VisibilityState::Hidden;
+                s.push(&lifecycle(
                     "visibilitychange",
                     e,
                     &[("state", visibility_name(hidden).into())],
                 ));
                 if hidden {
                     // The page may never run again: send what we have now.
-                    self.flush_now();
+                    s.flush_now();
                 }
-            }),
-            "prerenderingchange" => self.timed(|| {
+            });
+        });
+    let s = Rc::clone(shared);
+    let prerendering =
+        EventListener::new_with_options(document, "prerenderingchange", capture, move |e| {
+            s.timed(|| {
                 // Shown: nothing is held from now on (these records neither), and what was
                 // held goes with them.
-                self.prerendering.set(false);
+                s.prerendering.set(false);
                 // The navigation entry was recorded while prerendering, its `activationStart`
                 // still 0. Recorded again as it reads now; the core keeps the last one.
-                let navigation = self.performance.get_entries_by_type("navigation").get(0);
+                let navigation = s.performance.get_entries_by_type("navigation").get(0);
                 if !navigation.is_undefined() {
-                    self.push(&record::record(navigation.unchecked_ref(), "navigation"));
+                    s.push(&record::record(navigation.unchecked_ref()));
                 }
-                self.push(&lifecycle("prerenderingchange", e, &[]));
-                self.flush();
-            }),
-            "pagehide" => self.timed(|| {
-                self.push(&lifecycle(
-                    "pagehide",
-                    e,
-                    &[("persisted", persisted(e).into())],
-                ));
-                self.flush_now();
-            }),
-            "pageshow" => self.timed(|| {
-                if persisted(e) {
-                    self.restored(window, e);
-                } else {
-                    self.push(&lifecycle("pageshow", e, &[("persisted", false.into())]));
+                s.push(&lifecycle("prerenderingchange", e, &[]));
+                s.flush();
+            });
+        });
+    let s = Rc::clone(shared);
+    let pagehide = EventListener::new_with_options(window, "pagehide", capture, move |e| {
+        s.timed(|| {
+            s.push(&lifecycle(
+                "pagehide",
+                e,
+                &[("persisted", persisted(e).into())],
+            ));
+            s.flush_now();
+        });
+    });
+    let s = Rc::clone(shared);
+    let win = window.clone();
+    let pageshow = EventListener::new_with_options(window, "pageshow", capture, move |e| {
+        s.timed(|| {
+            if persisted(e) {
+                s.restored(&win, e);
+            } else {
+                s.push(&lifecycle("pageshow", e, &[("persisted", false.into())]));
+            }
+        });
+    });
+    let mut listeners = vec![visibility, prerendering, pagehide, pageshow];
+    // web-vitals ends LCP at the first trusted keydown or click (src/onLCP.ts).
+    for kind in ["keydown", "click"] {
+        let s = Rc::clone(shared);
+        listeners.push(EventListener::new_with_options(
+            window,
+            kind,
+            capture,
+            move |e| {
+                if e.is_trusted() && !s.input_seen.replace(true) {
+                    s.timed(|| s.push(&lifecycle("input", e, &[("kind", e.type_().into())])));
                 }
-            }),
-            _ => {}
-        }
+            },
+        ));
     }
+    listeners
 }
 
 impl Shared {

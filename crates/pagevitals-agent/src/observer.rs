@@ -1,4 +1,4 @@
-//! An owned `PerformanceObserver` for one or more entry types: created observing, disconnected
+//! An owned `PerformanceObserver` for an entry type (or two): created observing, disconnected
 //! on drop, and drainable, so that entries the browser has queued but not yet delivered can be
 //! taken when the page is being hidden (as web-vitals does with `takeRecords()`).
 
@@ -13,7 +13,7 @@ use crate::bindings::ObserveOptions;
 type Callback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
 type Handler = Rc<RefCell<dyn FnMut(js_sys::Array)>>;
 
-/// Observes entry types, buffered, and hands each delivery of entries to its handler.
+/// Observes one entry type, buffered, and hands each batch of entries to its handler.
 pub struct Observer {
     observer: PerformanceObserver,
     handler: Handler,
@@ -40,25 +40,28 @@ impl Observer {
                 }
             },
         );
-        let observer = Observer {
-            observer: PerformanceObserver::new(callback.as_ref().unchecked_ref())?,
-            handler,
-            _callback: callback,
-        };
-        observer.also(entry_type, duration_threshold);
-        Ok(observer)
-    }
-
-    /// Also observes `entry_type` (buffered) with the same observer, so that its entries come
-    /// in the same deliveries as the other types'. One observer for every type costs the page
-    /// one callback per burst of entries instead of one per type.
-    pub fn also(&self, entry_type: &str, duration_threshold: Option<f64>) {
+        let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref())?;
         let options: ObserveOptions = js_sys::Object::new().unchecked_into();
         options.set_type(entry_type);
         options.set_buffered(true);
         if let Some(threshold) = duration_threshold {
             options.set_duration_threshold(threshold);
         }
+        observer.observe(options.unchecked_ref());
+        Ok(Observer {
+            observer,
+            handler,
+            _callback: callback,
+        })
+    }
+
+    /// Also observes `entry_type` (buffered) with the same observer, so that its entries come
+    /// in the same deliveries as the first type's, as web-vitals observes `first-input` on its
+    /// `event` observer.
+    pub fn also(&self, entry_type: &str) {
+        let options: ObserveOptions = js_sys::Object::new().unchecked_into();
+        options.set_type(entry_type);
+        options.set_buffered(true);
         self.observer.observe(options.unchecked_ref());
     }
 

@@ -19,10 +19,10 @@ use web_sys::{Element, Node, PerformanceEntry};
 /// web-vitals `src/lib/getSelector.ts`: at most this many UTF-16 code units.
 const MAX_SELECTOR_LEN: u32 = 100;
 
-/// The log record for `entry`, whose `entryType` is `entry_type`.
-pub fn record(entry: &PerformanceEntry, entry_type: &str) -> Object {
+/// The log record for `entry`.
+pub fn record(entry: &PerformanceEntry) -> Object {
     let json = entry.to_json();
-    match entry_type {
+    match entry.entry_type().as_str() {
         "largest-contentful-paint" => {
             let element = get(entry, "element");
             add_selector(&json, &element);
