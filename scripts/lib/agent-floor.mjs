@@ -22,6 +22,9 @@
 //   agent-inline-wasm      the whole agent, its wasm carried in the loader as base64 instead
 //                          of fetched (one request fewer)
 // and two that deliver the peer, web-vitals, the way an extension would:
+//   no-web-request         the whole agent, the background without its webRequest listener
+//                          (no response headers captured), for what that listener costs the
+//                          page's loading (compare the FCP column)
 //   web-vitals-content-script  the benchmark's web-vitals snippet as the content script
 //   web-vitals-imported        the content script import()s web-vitals' ES module build from
 //                              the extension and asks for every metric (the agent's delivery)
@@ -139,6 +142,14 @@ const VARIANTS = {
     if (!fetched.test(loader)) throw new Error(`${file}: no wasm fetch found; update agent-floor.mjs`);
     const base64 = readFileSync(join(dir, 'agent/pagevitals_agent_bg.wasm')).toString('base64');
     writeFileSync(file, loader.replace(fetched, () => `Uint8Array.fromBase64("${base64}")`));
+  },
+  'no-web-request': (dir) => {
+    const file = join(dir, 'background.js');
+    const background = readFileSync(file, 'utf8');
+    const listen = 'api.webRequest.onResponseStarted.addListener(';
+    if (!background.includes(listen)) throw new Error(`${file}: no webRequest listener found; update agent-floor.mjs`);
+    // The arguments are still evaluated; the listener is never added.
+    writeFileSync(file, background.replace(listen, '((...unused) => unused)('));
   },
   'web-vitals-content-script': (dir) => writeFileSync(join(dir, 'content.js'), `${webVitalsInitScript}\n`),
   'web-vitals-imported': (dir) => {
