@@ -21,10 +21,10 @@
 //                          module (one import instead of three)
 //   agent-inline-wasm      the whole agent, its wasm carried in the loader as base64 instead
 //                          of fetched (one request fewer)
-// and two that deliver the peer, web-vitals, the way an extension would:
 //   no-web-request         the whole agent, the background without its webRequest listener
 //                          (no response headers captured), for what that listener costs the
 //                          page's loading (compare the FCP column)
+// and two that deliver the peer, web-vitals, the way an extension would:
 //   web-vitals-content-script  the benchmark's web-vitals snippet as the content script
 //   web-vitals-imported        the content script import()s web-vitals' ES module build from
 //                              the extension and asks for every metric (the agent's delivery)
@@ -71,15 +71,23 @@ const TINY_WASM = Uint8Array.from([
 /** The entry types web-vitals 5 observes (src/on*.ts). */
 const WEB_VITALS_TYPES = ['navigation', 'paint', 'largest-contentful-paint', 'layout-shift', 'event', 'first-input'];
 
-/** Replaces the loader's `start()` call (in `dir`) by `replacement` ($1 glue, $2 send, $3 form). */
-function patchStart(dir, replacement) {
-  const file = join(dir, 'agent/loader.js');
-  const loader = readFileSync(file, 'utf8');
-  // The minified loader ends its load() with `<glue>.start(<send>,<form>)}`.
-  const started = /(\w+)\.start\((\w+),(\w+)\)\}/;
-  if (!started.test(loader)) throw new Error(`${file}: no start() call found; update agent-floor.mjs`);
-  writeFileSync(file, loader.replace(started, replacement));
+/**
+ * Replaces `pattern` in the built file `path` of `dir` by `replacement` (a string with $n, or a
+ * function), failing loudly when the build no longer has it (`what` says what was looked for).
+ */
+function patch(dir, path, pattern, replacement, what) {
+  const file = join(dir, path);
+  const text = readFileSync(file, 'utf8');
+  if (!pattern.test(text)) throw new Error(`${file}: no ${what} found; update agent-floor.mjs`);
+  writeFileSync(file, text.replace(pattern, replacement));
 }
+
+/**
+ * Replaces the loader's `start()` call (in `dir`) by `replacement` ($1 glue, $2 send, $3 form):
+ * the minified loader ends its load() with `<glue>.start(<send>,<form>)}`.
+ */
+const patchStart = (dir, replacement) =>
+  patch(dir, 'agent/loader.js', /(\w+)\.start\((\w+),(\w+)\)\}/, replacement, 'start() call');
 
 /** Script that makes the agent's world see only `types` (of those supported) as supported. */
 const onlyTypes = (types) =>
@@ -113,14 +121,10 @@ const VARIANTS = {
   'agent-no-observers': (dir) => patchStart(dir, `${onlyTypes([])}$1.start($2,$3)}`),
   'agent-web-vitals-types': (dir) => patchStart(dir, `${onlyTypes(WEB_VITALS_TYPES)}$1.start($2,$3)}`),
   'agent-no-send': (dir) => patchStart(dir, '$1.start(()=>{},$3)}'),
-  'agent-wasm2js-form': (dir) => {
-    const file = join(dir, 'agent/loader.js');
-    const loader = readFileSync(file, 'utf8');
-    // The loader fetches the wasm first and falls back to the wasm2js form when that throws.
-    const fetched = /fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)/;
-    if (!fetched.test(loader)) throw new Error(`${file}: no wasm fetch found; update agent-floor.mjs`);
-    writeFileSync(file, loader.replace(fetched, 'Promise.reject(new Error("wasm2js form"))'));
-  },
+  // The loader fetches the wasm first and falls back to the wasm2js form when that throws.
+  'agent-wasm2js-form': (dir) =>
+    patch(dir, 'agent/loader.js', /fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)/,
+      'Promise.reject(new Error("wasm2js form"))', 'wasm fetch'),
   'without-compile-hint': (dir) => {
     for (const module of ['agent/loader.js', 'agent/pagevitals_agent_bg.js', 'agent/pagevitals_agent_bg.wasm.js']) {
       const file = join(dir, module);
@@ -136,21 +140,14 @@ const VARIANTS = {
     ]);
   },
   'agent-inline-wasm': (dir) => {
-    const file = join(dir, 'agent/loader.js');
-    const loader = readFileSync(file, 'utf8');
-    const fetched = /await\(await fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)\)\.arrayBuffer\(\)/;
-    if (!fetched.test(loader)) throw new Error(`${file}: no wasm fetch found; update agent-floor.mjs`);
     const base64 = readFileSync(join(dir, 'agent/pagevitals_agent_bg.wasm')).toString('base64');
-    writeFileSync(file, loader.replace(fetched, () => `Uint8Array.fromBase64("${base64}")`));
+    patch(dir, 'agent/loader.js', /await\(await fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)\)\.arrayBuffer\(\)/,
+      () => `Uint8Array.fromBase64("${base64}")`, 'wasm fetch');
   },
-  'no-web-request': (dir) => {
-    const file = join(dir, 'background.js');
-    const background = readFileSync(file, 'utf8');
-    const listen = 'api.webRequest.onResponseStarted.addListener(';
-    if (!background.includes(listen)) throw new Error(`${file}: no webRequest listener found; update agent-floor.mjs`);
-    // The arguments are still evaluated; the listener is never added.
-    writeFileSync(file, background.replace(listen, '((...unused) => unused)('));
-  },
+  // The listener's arguments are still evaluated; it is never added.
+  'no-web-request': (dir) =>
+    patch(dir, 'background.js', /api\.webRequest\.onResponseStarted\.addListener\(/,
+      '((...unused) => unused)(', 'webRequest listener'),
   'web-vitals-content-script': (dir) => writeFileSync(join(dir, 'content.js'), `${webVitalsInitScript}\n`),
   'web-vitals-imported': (dir) => {
     cpSync(webVitalsModuleFile, join(dir, 'agent/web-vitals.js'));
