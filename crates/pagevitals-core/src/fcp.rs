@@ -108,4 +108,23 @@ mod tests {
         let log = log_with_page(types, prerendering, &activated, "");
         assert_eq!(fcp(&log, &PageView::new(&log)).map(|m| m.value), Some(50.0));
     }
+
+    #[test]
+    fn a_page_left_before_dom_interactive_painted_while_loading() {
+        // The navigation entry of a document that never finished parsing: its DOM timings are 0.
+        let parsing = NAV
+            .replace(r#""domInteractive":500"#, r#""domInteractive":0"#)
+            .replace(
+                r#""domContentLoadedEventStart":600"#,
+                r#""domContentLoadedEventStart":0"#,
+            )
+            .replace(r#""domComplete":1000"#, r#""domComplete":0"#);
+        let log = crate::testing::log(&format!("{parsing},{}", paint(700.0)));
+        let metric = fcp(&log, &PageView::new(&log)).expect("FCP");
+        assert_eq!(metric.attribution.load_state, LoadState::Loading);
+        // The same paint in a document that did reach domInteractive (at 500) came after it.
+        let log = crate::testing::log(&format!("{NAV},{}", paint(700.0)));
+        let metric = fcp(&log, &PageView::new(&log)).expect("FCP");
+        assert_eq!(metric.attribution.load_state, LoadState::DomContentLoaded);
+    }
 }

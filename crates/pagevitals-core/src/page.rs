@@ -32,6 +32,10 @@ pub struct PageView<'a> {
     /// value web-vitals gives FCP and LCP after a restore (`performance.now() -
     /// event.timeStamp` two animation frames later). `None` until that record arrives.
     pub restored_paint: Option<f64>,
+    /// Whether the document had loaded: its navigation entry has a `loadEventStart`, or the
+    /// agent saw the `pageshow` that follows `load`. web-vitals reports TTFB only once the
+    /// document has loaded (`src/lib/whenReady.ts`): a page left before has no TTFB.
+    pub loaded: bool,
     /// When a later restore ended this page view (the first `pageshow` with `persisted`
     /// after the view began); `f64::INFINITY` when none did. Metrics that accumulate (CLS,
     /// INP) stop there, as web-vitals starts them afresh. The agent starts a new log at a
@@ -82,6 +86,16 @@ impl<'a> PageView<'a> {
                     _ => None,
                 })
             }),
+            loaded: navigation.is_some_and(|n| n.load_event_start > 0.0)
+                || log.records.iter().any(|r| {
+                    matches!(
+                        r,
+                        Record::Lifecycle(Lifecycle::PageShow {
+                            persisted: false,
+                            ..
+                        })
+                    )
+                }),
             restore_time: log
                 .records
                 .iter()
@@ -206,12 +220,14 @@ pub enum LoadState {
 }
 
 impl PageView<'_> {
-    /// The load state at `time` (ms from time origin).
+    /// The load state at `time` (ms from time origin). web-vitals reads `document.readyState`
+    /// first and says `loading` while it is: a document that never reached `domInteractive`
+    /// (left while still parsing; the entry's `domInteractive` is 0) was loading throughout.
     pub fn load_state(&self, time: f64) -> LoadState {
         let Some(nav) = self.navigation else {
             return LoadState::Complete;
         };
-        if time < nav.dom_interactive {
+        if nav.dom_interactive == 0.0 || time < nav.dom_interactive {
             LoadState::Loading
         } else if nav.dom_content_loaded_event_start == 0.0
             || time < nav.dom_content_loaded_event_start

@@ -8,7 +8,8 @@ use crate::report::ENTRY_TYPES_OF_INTEREST;
 pub const NAV: &str = r#"{"entryType":"navigation","name":"http://x/","startTime":0,
     "duration":1200,"type":"navigate","fetchStart":5,"domainLookupStart":5,
     "connectStart":5,"connectEnd":5,"requestStart":10,"responseStart":100,
-    "domInteractive":500,"domContentLoadedEventStart":600,"domComplete":1000}"#;
+    "domInteractive":500,"domContentLoadedEventStart":600,"domComplete":1000,
+    "loadEventStart":1000,"loadEventEnd":1010}"#;
 
 /// A `first-contentful-paint` entry at `start`.
 pub fn paint(start: f64) -> String {

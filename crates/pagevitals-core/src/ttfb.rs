@@ -30,12 +30,16 @@ pub struct TtfbAttribution {
     pub request_duration: f64,
 }
 
-/// TTFB for the page view, or `None` without a valid navigation entry.
+/// TTFB for the page view, or `None` without a valid navigation entry or before the document
+/// loaded (web-vitals waits for `load`).
 pub fn ttfb(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
     if view.restored_at.is_some() {
         return restored(view);
     }
     let nav = view.navigation?;
+    if !view.loaded {
+        return None;
+    }
     let value = (nav.response_start - view.activation_start).max(0.0);
     let since_activation = |t: f64| (t - nav.activation_start).max(0.0);
     let start = if nav.worker_start > 0.0 {
@@ -80,4 +84,28 @@ fn restored(view: &PageView<'_>) -> Option<Metric<TtfbAttribution>> {
             request_duration: 0.0,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{NAV, log};
+
+    #[test]
+    fn a_page_left_before_its_load_has_no_ttfb_as_in_web_vitals() {
+        let loading = NAV
+            .replace(r#""loadEventStart":1000"#, r#""loadEventStart":0"#)
+            .replace(r#""loadEventEnd":1010"#, r#""loadEventEnd":0"#);
+        let left = log(&format!(
+            r#"{loading},{{"lifecycle":"pagehide","persisted":false,"time":400}}"#
+        ));
+        assert!(ttfb(&PageView::new(&left)).is_none());
+        // The agent's `pageshow` (after load) stands in for an entry not yet updated.
+        let shown = log(&format!(
+            r#"{loading},{{"lifecycle":"pageshow","persisted":false,"time":1000}}"#
+        ));
+        assert_eq!(ttfb(&PageView::new(&shown)).map(|m| m.value), Some(100.0));
+        let loaded = log(NAV);
+        assert_eq!(ttfb(&PageView::new(&loaded)).map(|m| m.value), Some(100.0));
+    }
 }
