@@ -4,9 +4,15 @@
 // report rebuilt by the engine (pagevitals-core compiled to wasm).
 //
 // storage.session layout:
-//   tab:<tabId>                 -> { current: navigationId, views: [navigationId, ...] }
-//   pending:<tabId>             -> response records of the tab's next page view, until its
-//                                  agent's first batch
+//   tab:<tabId>                 -> { current, views: [navigationId, ...], starts: {navigationId:
+//                                  ms}, currentDocument, claimed, seq, closedAt }: the views
+//                                  in the order they began (`starts`: time origin plus the
+//                                  restore time); the current one is the latest to begin
+//   pending:<tabId>             -> [{ seq, url, documentId, responses }]: per document whose
+//                                  page view has not begun (its agent's first batch has not
+//                                  arrived), its response records, oldest document first
+//   closed                      -> [tabId, ...]: closed tabs whose views are still kept, the
+//                                  latest last
 //   prerender:<tabId>           -> { [frameId]: { documentId, responses } }: response records
 //                                  of a page prerendering in the tab (Chromium), until it is
 //                                  shown
@@ -47,8 +53,22 @@ const KEPT_HEADERS = new Set([
   'timing-allow-origin',
 ]);
 
-/** Responses kept per tab while its new page view has not reported yet. */
+/** Responses kept per document while its page view has not reported yet. */
 const MAX_PENDING_RESPONSES = 500;
+
+/**
+ * Documents per tab whose responses wait for their page view's first batch. A page left before
+ * its agent's first batch arrived sends that batch as it leaves, after the next document's
+ * response: both wait at once.
+ */
+const MAX_PENDING_DOCUMENTS = 3;
+
+/**
+ * Closed tabs whose page views are kept (the latest closed): a page left by closing its tab
+ * still has its report. Only the latest closed tab keeps its logs, for a batch that arrives
+ * after the tab closed; the others keep their reports.
+ */
+const MAX_CLOSED_TABS = 4;
 
 /** Prerendering pages per tab whose responses are kept (the latest), each up to the above. */
 const MAX_PRERENDERS_PER_TAB = 2;
@@ -90,6 +110,7 @@ const pendingKey = (tabId) => `pending:${tabId}`;
 const prerenderKey = (tabId) => `prerender:${tabId}`;
 const prefetchedKey = (tabId) => `prefetched:${tabId}`;
 const viewKey = (tabId, navigationId) => `view:${tabId}:${navigationId}`;
+const CLOSED_KEY = 'closed';
 
 function enqueue(tabId, task) {
   const next = (queues.get(tabId) ?? Promise.resolve()).then(task).catch((error) => {
@@ -117,14 +138,18 @@ function deliver(tabId, item) {
 }
 
 /**
- * Applies what arrived for a tab, in order. A top-level document response starts a new page
- * view whose agent has not reported yet, so responses wait under pending:<tab> until the
- * view's first batch arrives; later ones join the tab's current view directly. A prerendering
- * page's responses wait under prerender:<tab>, by frame, until a page view's first batch comes
- * from that document (Chromium's `documentId`), which its agent sends only once it is shown.
- * A document a page prefetched (its response comes with the prefetching page's `documentId`,
- * whereas a navigation's has none) starts no page view; it waits by URL for the view served
- * from it, whose own document response webRequest may never see.
+ * Applies what arrived for a tab, in order. A top-level document response starts a document
+ * whose page view has not begun: its responses wait under pending:<tab>, by document, until
+ * the view's first batch arrives (and find it by Chromium's `documentId`, else by URL); later
+ * ones join the view directly. A page left before its first batch arrived sends it as it
+ * leaves, often after the next document's response: its responses are still waiting for it.
+ * A prerendering page's responses wait under prerender:<tab>, by frame, until a page view's
+ * first batch comes from that document (Chromium's `documentId`), which its agent sends only
+ * once it is shown. A document a page prefetched (its response comes with the prefetching
+ * page's `documentId`, whereas a navigation's has none) starts no page view; it waits by URL
+ * for the view served from it, whose own document response webRequest may never see.
+ * The views are kept in the order they began, and the current one is the latest to begin, so
+ * a left page's last batch, however late, never makes its view current again.
  * Each view that got a batch has its log compacted if it must be and its report rebuilt, once.
  */
 async function drain(tabId, items) {
@@ -134,7 +159,10 @@ async function drain(tabId, items) {
     [prerenderKey(tabId)]: prerenders = {},
     [prefetchedKey(tabId)]: prefetched = {},
   } = await api.storage.session.get([tabKey(tabId), pendingKey(tabId), prerenderKey(tabId), prefetchedKey(tabId)]);
-  let pending = storedPending ?? null;
+  // Stored before per-document stashes as one list of the next document's responses.
+  const pending = Array.isArray(storedPending?.[0]?.responses) ? storedPending : [];
+  tab.starts ??= {};
+  tab.seq ??= 0;
   let pendingChanged = false;
   let prerendersChanged = false;
   let prefetchedChanged = false;
@@ -172,11 +200,24 @@ async function drain(tabId, items) {
     }
     if (item.response) {
       const record = responseRecord(item.response);
+      const documentId = item.response.documentId ?? null;
       if (item.response.type === 'main_frame') {
-        pending = [record];
+        tab.seq += 1;
+        pending.push({ seq: tab.seq, url: withoutHash(item.response.url), documentId: null, responses: [record] });
+        pending.splice(0, Math.max(0, pending.length - MAX_PENDING_DOCUMENTS));
         pendingChanged = true;
-      } else if (pending) {
-        if (pending.length < MAX_PENDING_RESPONSES) pending.push(record);
+        continue;
+      }
+      // A subresource: of a document still waiting for its view (by its id, else the newest
+      // document, if that began after the current view's), or of the current view.
+      const newest = pending.at(-1);
+      let stash = documentId === null ? undefined : pending.find((p) => p.documentId === documentId);
+      if (!stash && newest && (documentId === null || documentId !== tab.currentDocument) && newest.seq > (tab.claimed ?? 0)) {
+        stash = newest;
+        stash.documentId ??= documentId;
+      }
+      if (stash) {
+        if (stash.responses.length < MAX_PENDING_RESPONSES) stash.responses.push(record);
         pendingChanged = true;
       } else if (tab.current) {
         // Appended only: the agent's batch with this response's resource entry follows and
@@ -191,15 +232,29 @@ async function drain(tabId, items) {
     if (typeof navigationId !== 'string' || !Array.isArray(batch.records)) continue;
     const entry = await load(navigationId);
     if (entry.view?.log.released) continue; // an old view whose records were let go
-    if (!entry.view && item.left) continue; // a page left before its view began
+    // A view belongs to the document that began it: no other document writes to it.
+    if (entry.view?.documentId && item.documentId && entry.view.documentId !== item.documentId) continue;
     if (!entry.view) {
       // A new page view: the responses seen since its document began loading come first; for
       // a page that was prerendered, those seen while it prerendered.
       const frame = item.documentId && Object.keys(prerenders).find((f) => prerenders[f].documentId === item.documentId);
-      let responses = (frame ? prerenders[frame].responses : pending) ?? [];
+      let responses = [];
+      let claimed = null;
       if (frame) {
+        responses = prerenders[frame].responses;
         delete prerenders[frame];
         prerendersChanged = true;
+      } else {
+        const url = withoutHash(batch.page.url ?? '');
+        claimed =
+          (item.documentId && pending.find((p) => p.documentId === item.documentId)) ??
+          pending.find((p) => p.url === url) ??
+          (item.left ? null : (pending.at(-1) ?? null));
+        if (claimed) {
+          responses = claimed.responses;
+          pending.splice(pending.indexOf(claimed), 1);
+          pendingChanged = true;
+        }
       }
       const document = prefetched[batch.page.url];
       if (document && !responses.some((r) => r.response.type === 'main_frame')) {
@@ -207,9 +262,16 @@ async function drain(tabId, items) {
         delete prefetched[batch.page.url];
         prefetchedChanged = true;
       }
-      entry.view = { log: { ...batch, records: responses }, report: null, error: null };
-      pending = null;
-      pendingChanged = true;
+      entry.view = { log: { ...batch, records: responses }, report: null, error: null, documentId: item.documentId ?? null };
+      const start = (batch.page.timeOrigin ?? 0) + (batch.page.restoredAt ?? 0);
+      tab.starts[navigationId] = start;
+      tab.views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
+      tab.views.sort((a, b) => (tab.starts[a] ?? 0) - (tab.starts[b] ?? 0));
+      if (!tab.current || start >= (tab.starts[tab.current] ?? 0)) {
+        tab.current = navigationId;
+        tab.currentDocument = item.documentId ?? null;
+        if (claimed) tab.claimed = Math.max(tab.claimed ?? 0, claimed.seq);
+      }
     }
     const log = entry.view.log;
     log.page = batch.page;
@@ -218,9 +280,6 @@ async function drain(tabId, items) {
     if (batch.agentCost !== undefined) log.agentCost = batch.agentCost;
     for (const record of batch.records) log.records.push(record);
     entry.analyze = true;
-    if (item.left) continue;
-    tab.views = tab.views.filter((id) => id !== navigationId).concat(navigationId);
-    tab.current = navigationId;
   }
 
   await engineReady;
@@ -235,19 +294,26 @@ async function drain(tabId, items) {
     writes[viewKey(tabId, navigationId)] = view;
   }
   const dropped = tab.views.splice(0, Math.max(0, tab.views.length - MAX_VIEWS_PER_TAB));
+  for (const id of dropped) delete tab.starts[id];
   writes[tabKey(tabId)] = tab;
-  if (pendingChanged && pending) writes[pendingKey(tabId)] = pending;
+  if (pendingChanged && pending.length) writes[pendingKey(tabId)] = pending;
   const prerendering = Object.keys(prerenders).length > 0;
   if (prerendersChanged && prerendering) writes[prerenderKey(tabId)] = prerenders;
   const anyPrefetched = Object.keys(prefetched).length > 0;
   if (prefetchedChanged && anyPrefetched) writes[prefetchedKey(tabId)] = prefetched;
   await store(writes);
-  if (pendingChanged && !pending) await api.storage.session.remove(pendingKey(tabId));
+  if (pendingChanged && !pending.length) await api.storage.session.remove(pendingKey(tabId));
   if (prerendersChanged && !prerendering) await api.storage.session.remove(prerenderKey(tabId));
   if (prefetchedChanged && !anyPrefetched) await api.storage.session.remove(prefetchedKey(tabId));
   if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
   await letGoOfOldLogs(tabId, tab.views);
-  if (current !== undefined) await showBadge(tabId, currentVerdict(current));
+  if (current !== undefined && !tab.closedAt) await showBadge(tabId, currentVerdict(current));
+}
+
+/** A URL without its fragment: what a document's response and its `location.href` share. */
+function withoutHash(url) {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
 }
 
 /** Compacts the view's log if it must be, then rebuilds its report; returns the report. */
@@ -295,9 +361,9 @@ function release(log) {
   return { ...log, records: [], released: true };
 }
 
-/** Keeps the logs of the latest [`LOGS_KEPT_PER_TAB`] views only; older views keep their report. */
-async function letGoOfOldLogs(tabId, views) {
-  const old = views.slice(0, Math.max(0, views.length - LOGS_KEPT_PER_TAB)).map((id) => viewKey(tabId, id));
+/** Keeps the logs of the latest `kept` views only; older views keep their report. */
+async function letGoOfOldLogs(tabId, views, kept = LOGS_KEPT_PER_TAB) {
+  const old = views.slice(0, Math.max(0, views.length - kept)).map((id) => viewKey(tabId, id));
   if (!old.length) return;
   const stored = await api.storage.session.get(old);
   const writes = {};
@@ -347,6 +413,26 @@ async function forget(tabId) {
   const { [tabKey(tabId)]: tab } = await api.storage.session.get(tabKey(tabId));
   const keys = (tab?.views ?? []).map((id) => viewKey(tabId, id));
   await api.storage.session.remove([tabKey(tabId), pendingKey(tabId), prerenderKey(tabId), prefetchedKey(tabId), ...keys]);
+}
+
+/**
+ * A tab closed: its page views stay, so that a page left by closing its tab keeps its report
+ * (its last batch may still be on its way, or its first: its responses keep waiting for it).
+ * The logs of the tabs closed before it and the tabs closed longest ago go.
+ */
+async function retire(tabId) {
+  const { [tabKey(tabId)]: tab, [CLOSED_KEY]: closed = [] } = await api.storage.session.get([tabKey(tabId), CLOSED_KEY]);
+  await api.storage.session.remove([prerenderKey(tabId), prefetchedKey(tabId)]);
+  if (!tab) return;
+  const earlier = closed.filter((id) => id !== tabId);
+  await api.storage.session.set({ [tabKey(tabId)]: { ...tab, closedAt: Date.now() }, [CLOSED_KEY]: [...earlier, tabId].slice(-MAX_CLOSED_TABS) });
+  for (const id of earlier.slice(0, -(MAX_CLOSED_TABS - 1))) enqueue(id, () => forget(id));
+  for (const id of earlier.slice(-(MAX_CLOSED_TABS - 1))) {
+    enqueue(id, async () => {
+      const { [tabKey(id)]: old } = await api.storage.session.get(tabKey(id));
+      await letGoOfOldLogs(id, old?.views ?? [], 0);
+    });
+  }
 }
 
 /** The log record for a response: its whitelisted headers and nothing else. */
@@ -403,19 +489,56 @@ api.webRequest.onResponseStarted.addListener(
   ['responseHeaders'],
 );
 
+/**
+ * Lifecycles of a top-level document that is no longer the tab's page (Chromium): going into
+ * the back/forward cache, or being unloaded. Its last batches (pagehide, the hidden state, its
+ * final entries, or the first batch of a page left very early) arrive from there.
+ */
+const LEFT_LIFECYCLES = new Set(['cached', 'pending_deletion']);
+
 api.runtime.onMessage.addListener((message, sender) => {
   // Only our own content script may feed a report. It runs in top-level documents only
   // (`all_frames` is off). One that is not the tab's page now has another frameId in
   // Chromium: a prerendering page (its agent sends nothing until it is shown), or the page
-  // just left, going into the back/forward cache. The latter's last batches still count:
-  // when a prerendered page is shown, the page before is hidden and cached at once, and its
-  // pagehide and final entries arrive from there. They join its own view, which they do not
-  // make the tab's current one again.
-  if (sender.id !== api.runtime.id || !sender.tab) return;
-  const left = sender.frameId !== 0;
-  if (left && sender.documentLifecycle !== 'cached') return;
+  // just left, going into the back/forward cache or being unloaded. The latter's batches
+  // still count: a page left before its first batch arrived sends everything as it leaves,
+  // and when a prerendered page is shown, the page before is hidden and cached at once. They
+  // join their own view (bound to its document), which never becomes the tab's current one
+  // again: the current view is the latest to begin.
+  if (sender.id !== api.runtime.id) return;
   if (message?.type !== 'pv:batch' || typeof message.json !== 'string') return;
+  if (!sender.tab) {
+    // Firefox delivers the last batches of a page whose tab is closing after the tab is gone,
+    // without it: they go to the closed tab they belong to, if any.
+    closedTabOf(message.json).then((tabId) => tabId !== null && deliver(tabId, { json: message.json, left: true }));
+    return;
+  }
+  const left = sender.frameId !== 0 || LEFT_LIFECYCLES.has(sender.documentLifecycle);
+  if (sender.frameId !== 0 && !LEFT_LIFECYCLES.has(sender.documentLifecycle)) return;
   deliver(sender.tab.id, { json: message.json, left, documentId: sender.documentId });
 });
 
-api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => forget(tabId)));
+/**
+ * The closed tab a batch without a tab belongs to: the latest closed tab that already has its
+ * page view, or whose next document (still waiting for its view) is the batch's page. Looked up
+ * once every tab's queued work (its retirement among it) is done.
+ */
+async function closedTabOf(json) {
+  let page;
+  try {
+    ({ page } = JSON.parse(json));
+  } catch {
+    return null;
+  }
+  if (typeof page?.navigationId !== 'string') return null;
+  await Promise.all([...queues.values()]);
+  const { [CLOSED_KEY]: closed = [] } = await api.storage.session.get(CLOSED_KEY);
+  for (const tabId of [...closed].reverse()) {
+    const { [tabKey(tabId)]: tab, [pendingKey(tabId)]: pending } = await api.storage.session.get([tabKey(tabId), pendingKey(tabId)]);
+    if (tab?.views.includes(page.navigationId)) return tabId;
+    if (Array.isArray(pending) && pending.some((p) => p.url === withoutHash(String(page.url)))) return tabId;
+  }
+  return null;
+}
+
+api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => retire(tabId)));

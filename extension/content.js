@@ -1,9 +1,146 @@
-// Content script, run at document_start in every top-level http(s) page. It only loads the
-// Rust agent (a module, so it is imported from the extension) and forwards the agent's
-// batches to the background. `chrome.runtime` exists under that name in both browsers.
+// Content script, run at document_start in every top-level http(s) page. It loads the Rust
+// agent (a module, so it is imported from the extension), which records the page view and
+// sends its batches to the background. A classic script cannot import compat.js, so it picks
+// the promise-based API (`browser` in Firefox, `chrome` in Chrome) the way compat.js does.
+//
+// The agent starts some 20 to 50 ms after this script (the import and the wasm's
+// instantiation), after `load` on a fast page. A page left before that (a tab closed, or a link
+// followed, right after a fast load) would have no report, so until the agent has started, the
+// browser's entries are kept as they are delivered (buffered observers, as the agent's), and
+// `pagehide` sends them in one batch in the agent's own log format: each entry as its
+// `toJSON()` gives it, with the selectors of its nodes, as the agent records it
+// (crates/pagevitals-agent/src/record.rs). That page view is then complete: the agent never
+// starts in it (docs/metrics.md). Once the agent runs, this script keeps nothing.
 (() => {
-  const base = chrome.runtime.getURL('agent/');
+  /** The agent's `OBSERVED_TYPES` (crates/pagevitals-agent/src/lib.rs; a test keeps them equal). */
+  const OBSERVED_TYPES = [
+    'navigation', 'paint', 'largest-contentful-paint', 'layout-shift', 'event', 'first-input',
+    'longtask', 'long-animation-frame', 'resource', 'soft-navigation',
+    'interaction-contentful-paint', 'visibility-state',
+  ];
+
+  const api = globalThis.browser ?? globalThis.chrome;
+  const base = api.runtime.getURL('agent/');
+  // Rejects when the background is reloading; the next batch carries on.
+  const send = (json) => api.runtime.sendMessage({ type: 'pv:batch', json }).catch(() => {});
+  // Read at once: by the time a page is left, it is hidden.
+  const initialVisibility = document.visibilityState === 'hidden' ? 'hidden' : 'visible';
+  let state = 'loading'; // 'started' by the agent, or 'sent' by the early batch
+  let input = null; // the first trusted keydown or click, which ends LCP
+  const onInput = (event) => {
+    if (event.isTrusted && !input) input = { lifecycle: 'input', time: event.timeStamp, kind: event.type };
+  };
+  addEventListener('keydown', onInput, true);
+  addEventListener('click', onInput, true);
+  // The entries delivered until the agent starts: a buffered observer's `takeRecords()` at
+  // `pagehide` can miss an entry the browser has just delivered (an FCP in Chromium, an LCP in
+  // Firefox, presented as the page is left). Only kept, never read, unless the page is left.
+  const supported = PerformanceObserver.supportedEntryTypes ?? [];
+  const delivered = [];
+  const observers = observeAll(supported, (list) => delivered.push(...list.getEntries()));
+  addEventListener('pagehide', (event) => {
+    if (state !== 'loading' || document.prerendering) return;
+    state = 'sent';
+    const entries = [...delivered, ...observers.flatMap((o) => o.takeRecords())];
+    send(earlyBatch(supported, entries, initialVisibility, input, event));
+  }, true);
   import(base + 'loader.js')
-    .then(({ load }) => load(base))
+    .then(({ load }) => load(base, send, () => state === 'loading'))
+    .then((started) => {
+      if (!started) return;
+      state = 'started';
+      for (const observer of observers) observer.disconnect();
+      delivered.length = 0;
+      removeEventListener('keydown', onInput, true);
+      removeEventListener('click', onInput, true);
+    })
     .catch((error) => console.debug('PageVitals agent did not start:', error));
+
+  /**
+   * One observer per type the agent observes, buffered, as the agent observes them: Event Timing
+   * at 40 ms, with first-input on the same observer.
+   */
+  function observeAll(types, callback) {
+    return OBSERVED_TYPES.filter((t) => types.includes(t) && t !== 'first-input').map((type) => {
+      const observer = new PerformanceObserver(callback);
+      observer.observe({ type, buffered: true, ...(type === 'event' && { durationThreshold: 40 }) });
+      if (type === 'event' && types.includes('first-input')) observer.observe({ type: 'first-input', buffered: true });
+      return observer;
+    });
+  }
+
+  /** The page view so far as one entry-log batch: every entry the browser had for it. */
+  function earlyBatch(supported, entries, visibility, firstInput, pagehide) {
+    // As many as the agent holds for a prerendering page (MAX_HELD_RECORDS); the rest counted.
+    const records = entries.slice(0, 5000).map(record);
+    const dropped = {};
+    for (const entry of entries.slice(5000)) dropped[entry.entryType] = (dropped[entry.entryType] ?? 0) + 1;
+    const count = performance.interactionCount;
+    const events = records.filter((r) => r.entryType === 'event' || r.entryType === 'first-input');
+    if (count !== undefined && events.length) events.at(-1).interactionCount = count;
+    if (firstInput) records.push(firstInput);
+    records.push({ lifecycle: 'pagehide', time: pagehide.timeStamp, persisted: pagehide.persisted });
+    const base36 = (n) => Math.floor(n).toString(36);
+    return JSON.stringify({
+      format: 'pagevitals-entry-log',
+      version: 1,
+      page: {
+        url: location.href,
+        navigationId: `${base36(performance.timeOrigin)}-${base36(performance.now())}-${base36(Math.random() * 2 ** 32)}`,
+        timeOrigin: performance.timeOrigin,
+        userAgent: navigator.userAgent,
+        supportedEntryTypes: supported,
+        initialVisibility: visibility,
+        prerendering: false,
+        wasDiscarded: Boolean(document.wasDiscarded),
+        agentForm: 'early',
+      },
+      now: performance.now(),
+      ...(count !== undefined && { interactionCount: count }),
+      ...(entries.length > 5000 && { dropped }),
+      records,
+    });
+  }
+
+  /** As the agent's `record::record`: `toJSON()` plus the selectors of the entry's nodes. */
+  function record(entry) {
+    const json = entry.toJSON();
+    const withSelector = (plain, node) => (node instanceof Node ? { ...plain, selector: selector(node) } : plain);
+    switch (entry.entryType) {
+      case 'largest-contentful-paint': {
+        const element = entry.element;
+        if (!(element instanceof Element)) return json;
+        return {
+          ...withSelector(json, element),
+          elementTag: element.nodeName.toLowerCase(),
+          elementLoading: element.getAttribute('loading'),
+          elementFetchPriority: element.getAttribute('fetchpriority'),
+        };
+      }
+      case 'event':
+      case 'first-input':
+        return withSelector(json, entry.target);
+      case 'layout-shift':
+        return { ...json, sources: entry.sources.map((s) => withSelector(s.toJSON(), s.node)) };
+      case 'interaction-contentful-paint': {
+        const lcp = entry.largestContentfulPaint;
+        return lcp ? { ...json, largestContentfulPaint: withSelector(lcp.toJSON(), lcp.element) } : json;
+      }
+      default:
+        return json;
+    }
+  }
+
+  /** web-vitals' getSelector, as the agent's `record::selector`. */
+  function selector(node) {
+    let out = '';
+    for (let current = node; current && current.nodeType !== Node.DOCUMENT_NODE; current = current.parentNode) {
+      if (!(current instanceof Element)) break;
+      const part = current.id ? `#${current.id}` : [current.nodeName.toLowerCase(), ...[...current.classList].sort()].join('.');
+      if (out.length + part.length > 99) return out || part;
+      out = out ? `${part}>${out}` : part;
+      if (current.id) break;
+    }
+    return out;
+  }
 })();

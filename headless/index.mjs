@@ -56,6 +56,15 @@ export function agentScript() {
   return readFileSync(file, 'utf8');
 }
 
+/** Documents per page whose page view has not begun yet, as the extension keeps them. */
+const MAX_PENDING_DOCUMENTS = 3;
+
+/** A URL without its fragment: what a document's response and its `location.href` share. */
+function withoutHash(url) {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
 /** One page view's log, built from the agent's batches as the extension's background builds it. */
 class View {
   constructor(batch, responses) {
@@ -76,29 +85,42 @@ class View {
  * pages navigate. Returns a session whose `report(page)` and `finish(page)` give reports.
  */
 export async function attach(context) {
-  const pages = new WeakMap(); // page -> { views: Map(navigationId -> View), current, pending }
+  // page -> { views: Map(navigationId -> View), current, starts: Map(navigationId -> ms),
+  //           pending: [{ seq, url, responses }], claimed, seq }
+  const pages = new WeakMap();
   const state = (page) => {
     let s = pages.get(page);
     if (!s) {
-      s = { views: new Map(), current: null, pending: [] };
+      s = { views: new Map(), current: null, starts: new Map(), pending: [], claimed: 0, seq: 0 };
       pages.set(page, s);
     }
     return s;
   };
-  await context.exposeBinding('__pagevitalsSink', ({ page }, json) => {
-    if (!page) return;
+  const receive = (page, json) => {
     const batch = JSON.parse(json);
     const s = state(page);
     const id = batch.page?.navigationId;
     if (typeof id !== 'string' || !Array.isArray(batch.records)) return;
     let view = s.views.get(id);
     if (!view) {
-      view = new View(batch, s.pending.splice(0));
+      // A new page view: the responses of its document (by URL: a page left before its first
+      // batch sends it as it leaves, after the next document's response), else the latest's.
+      const url = withoutHash(batch.page.url ?? '');
+      const stash = s.pending.find((p) => p.url === url) ?? s.pending.at(-1);
+      if (stash) s.pending.splice(s.pending.indexOf(stash), 1);
+      view = new View(batch, stash?.responses ?? []);
       s.views.set(id, view);
+      // The current view is the latest to begin: a left page's late batch never displaces it.
+      const start = (batch.page.timeOrigin ?? 0) + (batch.page.restoredAt ?? 0);
+      s.starts.set(id, start);
+      if (!s.current || start >= s.starts.get(s.current)) {
+        s.current = id;
+        if (stash) s.claimed = Math.max(s.claimed, stash.seq);
+      }
     }
     view.add(batch);
-    s.current = id;
-  });
+  };
+  await context.exposeBinding('__pagevitalsSink', ({ page }, json) => page && receive(page, json));
   await context.addInitScript({ content: agentScript() });
   context.on('response', (response) => {
     const frame = response.frame();
@@ -107,10 +129,18 @@ export async function attach(context) {
     // Placed now, in event order; its headers are filled in when Playwright has them.
     const record = responseRecord(response);
     const s = state(page);
-    // A document response starts a new page view, whose agent has not reported yet.
-    if (response.request().isNavigationRequest()) s.pending = [record];
-    else if (s.current && s.pending.length === 0) s.views.get(s.current)?.log.records.push(record);
-    else s.pending.push(record);
+    // A document response starts a document whose page view has not begun; a subresource
+    // belongs to the newest such document if it began after the current view's, else to the
+    // current view.
+    if (response.request().isNavigationRequest()) {
+      s.seq += 1;
+      s.pending.push({ seq: s.seq, url: withoutHash(response.url()), responses: [record] });
+      s.pending.splice(0, Math.max(0, s.pending.length - MAX_PENDING_DOCUMENTS));
+      return;
+    }
+    const newest = s.pending.at(-1);
+    if (newest && newest.seq > s.claimed) newest.responses.push(record);
+    else if (s.current) s.views.get(s.current)?.log.records.push(record);
   });
 
   const latest = (page) => {

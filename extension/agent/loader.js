@@ -3,7 +3,6 @@
 // compiled to JavaScript by wasm2js. Chromium refuses to compile wasm in a content script on
 // pages whose CSP lacks 'wasm-unsafe-eval'; there the JavaScript form runs instead.
 import * as glue from './pagevitals_agent_bg.js';
-import { api } from '../compat.js';
 
 async function instantiateWasm(base) {
   const bytes = await (await fetch(base + 'pagevitals_agent_bg.wasm')).arrayBuffer();
@@ -11,7 +10,12 @@ async function instantiateWasm(base) {
   return instance.exports;
 }
 
-export async function load(base) {
+/**
+ * Instantiates the agent and, if `shouldStart()` still says so (the page may have been left,
+ * and its early batch sent, while this loaded), starts it with `send` as its sink. Resolves to
+ * whether it started.
+ */
+export async function load(base, send, shouldStart) {
   let exports;
   let form = 'wasm';
   try {
@@ -20,11 +24,9 @@ export async function load(base) {
     exports = await import(base + 'pagevitals_agent_bg.wasm.js');
     form = 'js';
   }
+  if (!shouldStart()) return false;
   glue.__wbg_set_wasm(exports);
   exports.__wbindgen_start?.();
-  const send = (json) => {
-    // Rejects when the background is reloading; the next batch carries on.
-    api.runtime.sendMessage({ type: 'pv:batch', json }).catch(() => {});
-  };
   glue.start(send, form);
+  return true;
 }

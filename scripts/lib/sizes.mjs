@@ -11,7 +11,7 @@ export const brotliSize = (buf) =>
   brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 /** The files the content script brings into every page, per form of the agent. */
-const COMMON = ['content.js', 'compat.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'];
+const COMMON = ['content.js', 'agent/loader.js', 'agent/pagevitals_agent_bg.js'];
 export const AGENT_FORMS = {
   wasm: [...COMMON, 'agent/pagevitals_agent_bg.wasm'],
   wasm2js: [...COMMON, 'agent/pagevitals_agent_bg.wasm.js'],

@@ -603,6 +603,19 @@ mod tests {
     }
 
     #[test]
+    fn the_content_script_sends_the_entry_types_the_agent_observes() {
+        // A page left before the agent started: extension/content.js sends what the browser
+        // buffered, of the same types.
+        let script = include_str!("../../../extension/content.js");
+        let start = script
+            .find("const OBSERVED_TYPES = [")
+            .expect("OBSERVED_TYPES in content.js");
+        let list = &script[start..start + script[start..].find("];").expect("end of the list")];
+        let listed: Vec<&str> = list.split('\'').skip(1).step_by(2).collect();
+        assert_eq!(listed, super::OBSERVED_TYPES);
+    }
+
+    #[test]
     fn the_agent_observes_the_entry_types_the_core_reports_on() {
         assert_eq!(
             super::OBSERVED_TYPES,
