@@ -2,7 +2,8 @@
 // context, unpacked MV3 extension) and Firefox ESR through puppeteer-core over WebDriver BiDi
 // (temporary add-on). Both sessions offer the same small interface:
 //   open(url, {initScript, waitUntil, background}) -> page (evaluate, close); waitUntil 'load'
-//                           (default) or 'domcontentloaded' (a page that never fires load);
+//                           (default), 'domcontentloaded' (a page that never fires load) or
+//                           'commit' (the page's document exists; it may still be loading);
 //                           background: loaded in a tab behind, hidden from the start
 //                           (Chromium only when launched with `hiddenTabs`)
 //   extensionStates()       -> the background's per-tab records from storage.session
@@ -279,6 +280,13 @@ export async function launchFirefox({ extension = true, network = true, profile 
       const page = await browser.newPage(background ? { background: true } : undefined);
       if (initScript) await page.evaluateOnNewDocument(initScript);
       beforeLoad?.(page);
+      if (waitUntil === 'commit') {
+        // puppeteer has no such wait: the navigation goes on, and the page is returned once
+        // its document is the one at `url`.
+        page.goto(url, { timeout: 0 }).catch(() => {});
+        await pollUntil(() => page.evaluate(() => location.href).then((href) => href === url, () => false), { timeoutMs });
+        return page;
+      }
       try {
         await page.goto(url, { waitUntil, timeout: timeoutMs });
       } catch (error) {

@@ -5,7 +5,13 @@
 // query, `/hero.png?headers`, wins over that). A `delay=<ms>` query parameter
 // holds the response back, for late loads and slow first bytes; `hang=1` sends the headers and
 // never the body (a subresource that never finishes, so its page never fires load) until the
-// server is closed. Where a path's headers say `Content-Encoding: gzip`, `br` or `deflate`,
+// server is closed. `csp=strict` adds `Content-Security-Policy: script-src 'self'; style-src
+// 'self'` (the policy under which Chromium runs the agent's wasm2js form) to any page, and
+// `cache-control=<value>` sends that Cache-Control (`no-cache`: a page Firefox will keep in
+// its back/forward cache, which it never does for the default `no-store`). A
+// `POST /__beacon/<key>` (navigator.sendBeacon from a test's oracle, which still arrives from a
+// page being unloaded or a tab being closed) is kept: `beacons(key)` gives the bodies received
+// for that key, in arrival order. Where a path's headers say `Content-Encoding: gzip`, `br` or `deflate`,
 // the body really is compressed so (on the fly, with Node's zlib) and `Content-Length` is the
 // compressed size; any other value is sent as written over the file as it is.
 // Options: `files` serves generated text at a path as if it were a file there (a script built
@@ -32,6 +38,12 @@ const TYPES = {
 /** The codings the server can really apply when a path's headers name them. */
 const ENCODERS = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync };
 
+/** Where beacons are posted: `POST /__beacon/<key>`. */
+export const BEACON_PATH = '/__beacon/';
+
+/** The policy `csp=strict` adds: no wasm compilation, so Chromium runs the agent's wasm2js form. */
+const STRICT_CSP = "script-src 'self'; style-src 'self'";
+
 /** Longest delay a request may ask for, so a typo cannot hang a test run. */
 const MAX_DELAY_MS = 30_000;
 
@@ -40,9 +52,20 @@ export async function serve(root, { host = '127.0.0.1', port = 0, files = {}, on
   const rules = existsSync(headerFile) ? JSON.parse(readFileSync(headerFile, 'utf8')) : {};
   /** Responses held open by `hang=1`: closing the server must end them, or it waits forever. */
   const hanging = new Set();
+  /** key -> bodies of the beacons posted for it. */
+  const beacons = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     onRequest?.(url);
+    if (req.method === 'POST' && url.pathname.startsWith(BEACON_PATH)) {
+      const key = decodeURIComponent(url.pathname.slice(BEACON_PATH.length));
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      if (!beacons.has(key)) beacons.set(key, []);
+      beacons.get(key).push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(204, { 'Access-Control-Allow-Origin': '*' }).end();
+      return;
+    }
     let path = decodeURIComponent(url.pathname);
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
@@ -65,6 +88,8 @@ export async function serve(root, { host = '127.0.0.1', port = 0, files = {}, on
       ...rules['*'],
       ...rules[path],
       ...rules[path + url.search],
+      ...(url.searchParams.get('csp') === 'strict' && { 'Content-Security-Policy': STRICT_CSP }),
+      ...(url.searchParams.has('cache-control') && { 'Cache-Control': url.searchParams.get('cache-control') }),
     };
     if (url.searchParams.get('hang') === '1') {
       // Headers now, body never: the browser waits for the rest of a response it was promised.
@@ -86,6 +111,7 @@ export async function serve(root, { host = '127.0.0.1', port = 0, files = {}, on
   const { port: bound } = server.address();
   return {
     url: `http://${host}:${bound}`,
+    beacons: (key) => beacons.get(key) ?? [],
     close: () =>
       new Promise((resolve) => {
         server.close(resolve);

@@ -125,7 +125,7 @@ function commonChecks({ session, state, oracle, mainThread, page, t, tolerance, 
  */
 async function finish({ page, session, server, watch, url, path, mine = () => true, metrics, stopAfterLeaving = false, ...options }) {
   let mainThread = stopAfterLeaving ? undefined : await watch?.stop();
-  await leave(page, session, url, server.url, mine);
+  await leave(page, server.url);
   if (stopAfterLeaving) mainThread = await watch?.stop();
   const oracle = await oracleFor(page, path, metrics);
   const state = await finalState(session, url, mine, oracle, options);

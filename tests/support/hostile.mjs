@@ -325,13 +325,10 @@ async function loafWatch(page) {
 }
 
 /**
- * The user pauses, then leaves: once the agent has reported the page view that began at
- * `timeOrigin` (a view left before its first batch has no report: a limit of very short
- * visits), the page goes idle, then navigating away hides it and every metric is final on
- * both sides.
+ * The user pauses, then leaves (without waiting for the extension): the page goes idle, then
+ * navigating away hides it and every metric is final on both sides.
  */
-export async function leave(page, session, url, serverUrl, view = () => true) {
-  await waitForReport(session, url, (_, s) => view(s), { timeoutMs: 15_000 });
+export async function leave(page, serverUrl) {
   // Lets web-vitals run the idle callbacks it queued for the latest entries
   // (whenIdleOrHidden): one still queued at the hide runs after web-vitals has reported
   // (docs/metrics.md). Headless Chromium starts no idle period while it draws no frames (a

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { pollUntil, ROOT } from '../../scripts/lib/browsers.mjs';
+import { BEACON_PATH } from '../../scripts/lib/server.mjs';
 import { webVitalsIife, webVitalsVersion } from '../../scripts/lib/web-vitals-snippet.mjs';
 
 export const WEB_VITALS_VERSION = webVitalsVersion;
@@ -28,6 +29,7 @@ const oracleTemplate = `${webVitalsIife}
     const view = m.navigationType === 'back-forward-cache' ? views[views.length - 1] : views[mine];
     view[m.name] = { value: m.value, rating: m.rating, navigationType: m.navigationType, attribution: plain(m.attribution) };
     sessionStorage.setItem(key, JSON.stringify(views));
+    SEND;
   };
   // Default options, as analytics code runs web-vitals: each metric is reported when final
   // (on hidden, on input for LCP), so ties between entries resolve as users see them.
@@ -35,7 +37,30 @@ const oracleTemplate = `${webVitalsIife}
   START;
 })();`;
 
-export const oracleInitScript = oracleTemplate.replace('START;', 'start();');
+const withStart = oracleTemplate.replace('START;', 'start();');
+export const oracleInitScript = withStart.replace('SEND;', '');
+
+/**
+ * The oracle that also posts every page view's record of its path (`BEACON_PATH`, read with the
+ * test server's `beacons(key)`, key the path) with `navigator.sendBeacon`, which still arrives
+ * from a page being unloaded or a tab being closed, whose sessionStorage is gone with it.
+ */
+export const beaconOracleInitScript = withStart.replace(
+  'SEND;',
+  `navigator.sendBeacon('${BEACON_PATH}' + encodeURIComponent(location.pathname + location.search), JSON.stringify(views));`,
+);
+
+/**
+ * The oracle's page views for `path` from the beacons the server received: each beacon holds
+ * every view of the path in that tab so far, so a view's metrics are the union of all of them.
+ */
+export function beaconOracleViews(server, path) {
+  const views = [];
+  for (const body of server.beacons(path)) {
+    JSON.parse(body).forEach((view, i) => Object.assign((views[i] ??= {}), view));
+  }
+  return views;
+}
 
 /**
  * The oracle started at DOMContentLoaded instead of at document start, as a page script in the
@@ -44,7 +69,7 @@ export const oracleInitScript = oracleTemplate.replace('START;', 'start();');
  * web-vitals reads the navigation type "restore" only when it starts later than the very first
  * moment. Its buffered observers still see every entry.
  */
-export const oracleInitScriptAtDomContentLoaded = oracleTemplate.replace(
+export const oracleInitScriptAtDomContentLoaded = oracleTemplate.replace('SEND;', '').replace(
   'START;',
   "document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', start) : start();",
 );

@@ -1,0 +1,163 @@
+// The leave-time matrix: a user leaves a page at any moment, without waiting for anything the
+// extension does (right after its first paint; 0, 50, 100 or 250 ms after load; right after a
+// click or a key press; while it is still loading; into the back/forward cache; by closing its
+// tab; by a reload), and afterwards the page view's report must equal what web-vitals, injected
+// into the same page load, reported for it. web-vitals' record leaves the page by
+// `navigator.sendBeacon` to the test server (`beaconOracleInitScript`), which also works from a
+// closed tab. Used by tests/e2e/leave.test.mjs (the extension, both browsers, both agent
+// forms) and tests/e2e/extension.test.mjs (a background asleep when the page is left).
+import assert from 'node:assert/strict';
+
+import { beaconOracleViews } from './oracle.mjs';
+import { METRICS } from './scenarios.mjs';
+import { pollUntil } from '../../scripts/lib/browsers.mjs';
+
+/**
+ * Each case: `name`, `path` (with its own query), `act(ctx)`, which opens the page and leaves it as a
+ * user would, `interaction` (the page was left right after an input: web-vitals may not have
+ * processed it yet, docs/metrics.md), `cached` (left into the back/forward cache).
+ * `ctx`: { url, page (once opened), leave() (navigates to a next page), openAt(url, {leaveAfterLoad,
+ * waitUntil}) }.
+ */
+export const LEAVE_CASES = [
+  {
+    name: 'right after its first paint',
+    path: '/leave.html?first-paint',
+    async act(ctx) {
+      await ctx.openAt(ctx.url, { waitUntil: 'commit' });
+      await waitInPage(ctx.page, () => performance.getEntriesByName('first-contentful-paint').length > 0);
+      await ctx.leave();
+    },
+  },
+  ...[0, 50, 100, 250].map((ms) => ({
+    name: `${ms} ms after load`,
+    path: `/leave.html?after-load=${ms}`,
+    async act(ctx) {
+      // The page itself follows a link `ms` after its load event, to the millisecond.
+      await ctx.openAt(ctx.url, { leaveAfterLoad: ms });
+      await pollUntil(() => ctx.page.evaluate(() => location.pathname === '/next.html').catch(() => false));
+    },
+  })),
+  {
+    name: 'right after a click',
+    path: '/leave.html?click',
+    interaction: true,
+    async act(ctx) {
+      await ctx.openAt(ctx.url);
+      await ctx.page.click('#slow-click');
+      await ctx.leave();
+    },
+  },
+  {
+    name: 'right after a key press',
+    path: '/leave.html?key',
+    interaction: true,
+    async act(ctx) {
+      await ctx.openAt(ctx.url);
+      await ctx.page.focus('#slow-key');
+      await ctx.page.keyboard.press('a');
+      await ctx.leave();
+    },
+  },
+  {
+    name: 'while still loading (before DOMContentLoaded)',
+    path: '/leave-loading.html?loading',
+    async act(ctx) {
+      await ctx.openAt(ctx.url, { waitUntil: 'commit' });
+      await waitInPage(ctx.page, () => performance.getEntriesByName('first-contentful-paint').length > 0);
+      const state = await ctx.page.evaluate(() => document.readyState);
+      assert.equal(state, 'loading', 'the page must still be loading when it is left');
+      await ctx.leave();
+    },
+  },
+  {
+    name: 'into the back/forward cache',
+    path: '/leave.html?bfcache&cache-control=no-cache',
+    cached: true,
+    async act(ctx) {
+      await ctx.openAt(ctx.url);
+      await ctx.leave();
+    },
+  },
+  {
+    name: 'by closing its tab',
+    path: '/leave.html?close',
+    async act(ctx) {
+      await ctx.openAt(ctx.url);
+      await ctx.page.close();
+    },
+  },
+  {
+    name: 'by a reload',
+    path: '/leave.html?reload',
+    async act(ctx) {
+      await ctx.openAt(ctx.url);
+      await ctx.page.reload({ waitUntil: 'load' });
+    },
+  },
+];
+
+/** Polls `fn` in the page (a navigation in progress reads as not yet). */
+async function waitInPage(page, fn) {
+  await pollUntil(() => page.evaluate(fn).catch(() => false), { timeoutMs: 10_000 });
+}
+
+/**
+ * An init script that has the page follow a link to `next` `ms` after its load event: the
+ * user leaves at that moment exactly, which a test driving the browser from outside cannot time.
+ */
+export function leaveAfterLoadScript(path, next, ms) {
+  return `if (location.pathname + location.search === ${JSON.stringify(path)})
+  addEventListener('load', () => setTimeout(() => location.assign(${JSON.stringify(next)}), ${ms}));`;
+}
+
+/**
+ * Waits (with a deadline) until the oracle has reported for the first page view of the case's
+ * path and `report()` gives a report that agrees with it, then asserts equality: every metric
+ * web-vitals reported, with its value, rating, navigation type and attribution; nothing
+ * reported that web-vitals did not, but INP right after an input (web-vitals reports on hide
+ * before its idle callback has processed the last interaction; docs/metrics.md). `report()`
+ * returns the report of the page view left, or null while there is none; `left()` whether
+ * its log has recorded the leaving (its last batch arrived).
+ */
+export async function assertLeftViewEqualsOracle(server, leaveCase, report, { timeoutMs = 15_000, left = async () => true } = {}) {
+  let oracle = {};
+  let ours = null;
+  let gone = false;
+  let failure = null; // the last error reading our report, for the message
+  const reported = () => METRICS.some((m) => oracle[m]);
+  const agrees = () =>
+    ours &&
+    gone &&
+    reported() &&
+    METRICS.every((m) => (oracle[m] ? ours.metrics[m]?.value === oracle[m].value : !ours.metrics[m] || (leaveCase.interaction && m === 'INP')));
+  await pollUntil(
+    async () => {
+      oracle = beaconOracleViews(server, leaveCase.path)[0] ?? {};
+      try {
+        ours = await report();
+        gone = await left();
+      } catch (error) {
+        failure = error;
+        return false;
+      }
+      return agrees();
+    },
+    { timeoutMs, onTimeout: () => null },
+  ).catch(() => {});
+  assert.ok(reported(), `web-vitals reported nothing for the page view left ${leaveCase.name}: the case did not happen as planned`);
+  assert.ok(ours, `no report for the page view left ${leaveCase.name}; web-vitals reported ${Object.keys(oracle)}${failure ? `; reading ours failed: ${failure.message}` : ''}`);
+  assert.ok(gone, 'the page view recorded that it was left');
+  for (const name of METRICS) {
+    if (!oracle[name]) {
+      if (leaveCase.interaction && name === 'INP') continue;
+      assert.equal(ours.metrics[name], undefined, `${name}: reported, but web-vitals did not`);
+      continue;
+    }
+    assert.ok(ours.metrics[name], `${name}: missing; web-vitals reported ${JSON.stringify(oracle[name])}`);
+    for (const field of ['value', 'rating', 'navigationType', 'attribution']) {
+      assert.deepEqual(ours.metrics[name][field], oracle[name][field], `${name}.${field}`);
+    }
+  }
+  return { oracle, ours };
+}
