@@ -42,7 +42,7 @@ export async function browse(session, serverUrl, tag) {
  */
 export async function runSoftNavigation(session, serverUrl, tag, { beforeLeaving } = {}) {
   const { page, url, mine, path } = await browse(session, serverUrl, tag);
-  // Only a caller that inspects the live state before leaving (the popup's test) waits for it.
+  // Only a caller that inspects the live state before leaving (the badge's check) waits for it.
   if (beforeLeaving) await beforeLeaving(await waitForReport(session, url, (r, s) => mine(r, s) && r.softNavigations?.length === 2));
   // Leaving hides the page: every route's metrics are final on both sides.
   await page.goto(`${serverUrl}/next.html`, { waitUntil: 'load' });
@@ -59,5 +59,5 @@ export async function runSoftNavigation(session, serverUrl, tag, { beforeLeaving
   } catch {
     state = await waitForReport(session, url, mine, { timeoutMs: 5_000 });
   }
-  return { page, routes, state, before };
+  return { page, routes, state };
 }
