@@ -22,9 +22,12 @@
 //   view:<tabId>:<navigationId> -> { log, report, error }: in all but the latest two views of
 //                                  a tab, log.records is let go (log.released: true) and the
 //                                  report no longer changes
-// storage.local (kept across sessions, written by the options page):
+// storage.local (kept across sessions):
 //   budget:<origin>             -> { name, text }: the budget checked for that origin's pages;
-//                                  without one, the built-in budget (every Core Web Vital good)
+//                                  without one, the built-in budget (every Core Web Vital good);
+//                                  written by the options page
+//   outbox:<timeOrigin>-<n>     -> a batch a page sent as it was left (content.js): taken out
+//                                  and removed as soon as the background sees it
 // A soft navigation (single-page-app route change, Chromium) starts a new report inside its
 // page view's: report.softNavigations[i], with its own page, metrics and verdict.
 import init, { analyzeWithBudget, compactLog } from './engine/pagevitals_engine.js';
@@ -93,6 +96,12 @@ const LOGS_KEPT_PER_TAB = 2;
  */
 const COMPACT_RECORDS = 2_000;
 const COMPACT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Outbox keys this background has taken, from the outbox or as a message's `key` (each is
+ * written once: its page's time origin and a count).
+ */
+const taken = new Set();
 
 /** Per-tab promise chains, so the work of one tab is done in order. */
 const queues = new Map();
@@ -507,23 +516,35 @@ api.runtime.onMessage.addListener((message, sender) => {
   // again: the current view is the latest to begin.
   if (sender.id !== api.runtime.id) return;
   if (message?.type !== 'pv:batch' || typeof message.json !== 'string') return;
+  // A batch sent as its page was left comes twice, as this message and through the outbox:
+  // the first one taken counts. (A message from a document already gone may say too little of
+  // its sender to be taken: then the outbox's copy counts.)
+  const take = () => {
+    const key = message.key;
+    if (typeof key !== 'string' || !key.startsWith('outbox:')) return true;
+    if (taken.has(key)) return false;
+    taken.add(key);
+    api.storage.local.remove(key).catch(() => {});
+    return true;
+  };
   if (!sender.tab) {
     // Firefox delivers the last batches of a page whose tab is closing after the tab is gone,
     // without it: they go to the closed tab they belong to, if any.
-    closedTabOf(message.json).then((tabId) => tabId !== null && deliver(tabId, { json: message.json, left: true }));
+    tabOfBatch(message.json).then((tabId) => tabId !== null && take() && deliver(tabId, { json: message.json, left: true }));
     return;
   }
   const left = sender.frameId !== 0 || LEFT_LIFECYCLES.has(sender.documentLifecycle);
   if (sender.frameId !== 0 && !LEFT_LIFECYCLES.has(sender.documentLifecycle)) return;
-  deliver(sender.tab.id, { json: message.json, left, documentId: sender.documentId });
+  if (take()) deliver(sender.tab.id, { json: message.json, left, documentId: sender.documentId });
 });
 
 /**
- * The closed tab a batch without a tab belongs to: the latest closed tab that already has its
- * page view, or whose next document (still waiting for its view) is the batch's page. Looked up
- * once every tab's queued work (its retirement among it) is done.
+ * The tab a batch without a sender tab belongs to (a page in a closing tab, or a batch from the
+ * outbox): the tab that already has its page view, or whose next document (still waiting for
+ * its view) is the batch's page; closed tabs first, the latest closed first, then open ones.
+ * Looked up once every tab's queued work (a closed tab's retirement among it) is done.
  */
-async function closedTabOf(json) {
+async function tabOfBatch(json, { open = false } = {}) {
   let page;
   try {
     ({ page } = JSON.parse(json));
@@ -533,7 +554,8 @@ async function closedTabOf(json) {
   if (typeof page?.navigationId !== 'string') return null;
   await Promise.all([...queues.values()]);
   const { [CLOSED_KEY]: closed = [] } = await api.storage.session.get(CLOSED_KEY);
-  for (const tabId of [...closed].reverse()) {
+  const opened = open ? (await api.tabs.query({})).map((t) => t.id).filter((id) => !closed.includes(id)) : [];
+  for (const tabId of [...[...closed].reverse(), ...opened]) {
     const { [tabKey(tabId)]: tab, [pendingKey(tabId)]: pending } = await api.storage.session.get([tabKey(tabId), pendingKey(tabId)]);
     if (tab?.views.includes(page.navigationId)) return tabId;
     if (Array.isArray(pending) && pending.some((p) => p.url === withoutHash(String(page.url)))) return tabId;
@@ -542,3 +564,27 @@ async function closedTabOf(json) {
 }
 
 api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => retire(tabId)));
+
+/**
+ * Batches a page sent as it was left, through storage.local (content.js), unless their message
+ * came first: each is removed at once and delivered to its tab. Also those written while the
+ * background was not running, when it starts.
+ */
+async function takeOutbox(entries) {
+  // A background woken by the change sees it twice: as the change, and in its start-up read.
+  const batches = entries.filter(([key, json]) => key.startsWith('outbox:') && typeof json === 'string' && !taken.has(key));
+  if (!batches.length) return;
+  for (const [key] of batches) taken.add(key);
+  await api.storage.local.remove(batches.map(([key]) => key));
+  for (const [, json] of batches) {
+    const tabId = await tabOfBatch(json, { open: true });
+    if (tabId !== null) deliver(tabId, { json, left: true });
+  }
+}
+
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  takeOutbox(Object.entries(changes).map(([key, change]) => [key, change.newValue]));
+});
+api.storage.local.get(null).then((all) => takeOutbox(Object.entries(all)));

@@ -21,8 +21,22 @@
 
   const api = globalThis.browser ?? globalThis.chrome;
   const base = api.runtime.getURL('agent/');
-  // Rejects when the background is reloading; the next batch carries on.
-  const send = (json) => api.runtime.sendMessage({ type: 'pv:batch', json }).catch(() => {});
+  // From `pagehide` on (unless the page goes into the back/forward cache, and stays), a message
+  // can be lost: a background that is not running (Chromium's stopped service worker, Firefox's
+  // suspended event page) starts too late for a page that is gone. A write to storage.local can
+  // be lost too, from a tab being closed, where the message arrives. So a batch sent as the page
+  // is left goes both ways under one key; the background takes whichever comes first and drops
+  // the other (background.js, outbox).
+  let leaving = false;
+  addEventListener('pagehide', (event) => (leaving = !event.persisted), true);
+  let posted = 0;
+  const send = (json) => {
+    // A message rejects when the background is reloading; the next batch carries on.
+    if (!leaving) return api.runtime.sendMessage({ type: 'pv:batch', json }).catch(() => {});
+    const key = `outbox:${performance.timeOrigin}-${(posted += 1)}`;
+    api.storage.local.set({ [key]: json }).catch(() => {});
+    return api.runtime.sendMessage({ type: 'pv:batch', json, key }).catch(() => {});
+  };
   // Read at once: by the time a page is left, it is hidden.
   const initialVisibility = document.visibilityState === 'hidden' ? 'hidden' : 'visible';
   let state = 'loading'; // 'started' by the agent, or 'sent' by the early batch

@@ -1,12 +1,15 @@
 // The extension's own guarantees, in real browsers: a page that overwrites the globals a
 // measuring script would use cannot change the agent's numbers; a closed tab keeps its reports
 // for a while, within a bound;
-// and a background stopped mid-page (Chromium's service worker, Firefox's event page) loses
-// nothing.
+// and a background stopped mid-page (Chromium's service worker, Firefox's event page), or
+// suspended when the page is left (Firefox's event page), loses nothing. (Chromium's service
+// worker stopped when the page is left still loses the page's last batch: docs/metrics.md.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { pollUntil, waitForReport } from '../../scripts/lib/browsers.mjs';
+import { pollUntil, viewsFor, waitForReport } from '../../scripts/lib/browsers.mjs';
+import { assertLeftViewEqualsOracle } from '../support/leave.mjs';
+import { beaconOracleInitScript } from '../support/oracle.mjs';
 import { BADGE_COLORS, badgeText } from '../../extension/badge.js';
 import { browserSuite } from '../support/suite.mjs';
 
@@ -146,6 +149,16 @@ for (const browser of ['chromium', 'firefox']) {
 describe('extension in firefox, event page suspended', () => {
   const suite = browserSuite('firefox', { launch: { prefs: { 'extensions.background.idle.timeout': 1000 } } });
 
+  test('an event page suspended when the page leaves loses nothing', async () => {
+    await leftWithBackgroundAsleep(suite, '/leave.html?suspended', async (open, leave) => {
+      await open();
+      await pollUntil(() => suite.session.extensionEval(() => browser.extension.getBackgroundPage() === null), {
+        onTimeout: () => new Error('Firefox did not suspend the event page within 10 s'),
+      });
+      await leave();
+    });
+  });
+
   test('an event page suspended mid-page loses nothing', async () => {
     await stoppedMidPage(suite, () =>
       // extension.getBackgroundPage() gives the running page, or null, and wakes nothing
@@ -156,6 +169,32 @@ describe('extension in firefox, event page suspended', () => {
     );
   });
 });
+
+/**
+ * Opens `path` (with the web-vitals beacon oracle) and leaves it as `drive(open, leave, page)`
+ * says, putting the background to sleep on the way; the left page view's report must then
+ * equal web-vitals', its leaving recorded.
+ */
+async function leftWithBackgroundAsleep(suite, path, drive) {
+  const url = `${suite.server.url}${path}`;
+  let page = null;
+  const open = async ({ waitUntil } = {}) => {
+    page = await suite.session.open(url, { initScript: beaconOracleInitScript, waitUntil });
+  };
+  const leave = () => page.goto(`${suite.server.url}/next.html`, { waitUntil: 'load' });
+  await drive(open, leave, () => page);
+  let first = null;
+  await assertLeftViewEqualsOracle(
+    suite.server,
+    { name: path, path },
+    async () => {
+      [first] = await viewsFor(suite.session, url);
+      return first?.report ?? null;
+    },
+    { left: async () => Boolean(first?.log.records.some((r) => r.lifecycle === 'pagehide')) },
+  );
+  await page.close();
+}
 
 /**
  * Opens a page with a slow click handler, waits for its first report, has `stop(page)` stop
