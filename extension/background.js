@@ -427,7 +427,8 @@ async function forget(tabId) {
 /**
  * A tab closed: its page views stay, so that a page left by closing its tab keeps its report
  * (its last batch may still be on its way, or its first: its responses keep waiting for it).
- * The logs of the tabs closed before it and the tabs closed longest ago go.
+ * The logs of its views that were unloaded, of the tabs closed before it, and the tabs closed
+ * longest ago go.
  */
 async function retire(tabId) {
   const { [tabKey(tabId)]: tab, [CLOSED_KEY]: closed = [] } = await api.storage.session.get([tabKey(tabId), CLOSED_KEY]);
@@ -435,6 +436,16 @@ async function retire(tabId) {
   if (!tab) return;
   const earlier = closed.filter((id) => id !== tabId);
   await api.storage.session.set({ [tabKey(tabId)]: { ...tab, closedAt: Date.now() }, [CLOSED_KEY]: [...earlier, tabId].slice(-MAX_CLOSED_TABS) });
+  // A view whose page was unloaded (its pagehide, not into the back/forward cache, arrived)
+  // gets nothing more: its log goes now.
+  const keys = tab.views.map((id) => viewKey(tabId, id));
+  const stored = await api.storage.session.get(keys);
+  const unloaded = {};
+  for (const [key, view] of Object.entries(stored)) {
+    const over = view?.log.records?.some((r) => r.lifecycle === 'pagehide' && !r.persisted);
+    if (over && !view.log.released) unloaded[key] = { ...view, log: release(view.log) };
+  }
+  if (Object.keys(unloaded).length) await api.storage.session.set(unloaded);
   for (const id of earlier.slice(0, -(MAX_CLOSED_TABS - 1))) enqueue(id, () => forget(id));
   for (const id of earlier.slice(-(MAX_CLOSED_TABS - 1))) {
     enqueue(id, async () => {

@@ -10,8 +10,12 @@ import { beaconOracleInitScript } from '../support/oracle.mjs';
 import { browserSuite } from '../support/suite.mjs';
 import { viewsFor } from '../../scripts/lib/browsers.mjs';
 
-/** Whether a page view's log recorded its leaving: `pagehide`, or the hidden state. */
-const hidden = (log) => log.records.some((r) => r.lifecycle === 'pagehide' || (r.lifecycle === 'visibilitychange' && r.state === 'hidden'));
+/**
+ * Whether a page view's log recorded its leaving: `pagehide`, or the hidden state; or its tab
+ * was closed after its `pagehide` arrived, and its log let go (background.js, retire).
+ */
+const hidden = (log) =>
+  log.released || log.records.some((r) => r.lifecycle === 'pagehide' || (r.lifecycle === 'visibilitychange' && r.state === 'hidden'));
 
 const FORMS = [
   { name: 'ordinary page', query: '', chromiumForm: 'wasm' },
