@@ -21,6 +21,13 @@
 //                          module (one import instead of three)
 //   agent-inline-wasm      the whole agent, its wasm carried in the loader as base64 instead
 //                          of fetched (one request fewer)
+//   no-early-batch         the whole agent, its content script only importing and starting it
+//                          (no early batch: no observers kept until the agent starts, no
+//                          pagehide listener), for what the early batch costs
+//   agent-after-first-paint  the whole agent and its early batch, the agent's import started
+//                          only once the page has a first-contentful-paint entry (or at load,
+//                          for a page that paints nothing), for what a later start saves the
+//                          page's FCP and LCP
 //   no-web-request         the whole agent, the background without its webRequest listener
 //                          (no response headers captured), for what that listener costs the
 //                          page's loading (compare the FCP column)
@@ -143,6 +150,32 @@ const VARIANTS = {
     const base64 = readFileSync(join(dir, 'agent/pagevitals_agent_bg.wasm')).toString('base64');
     patch(dir, 'agent/loader.js', /await\(await fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)\)\.arrayBuffer\(\)/,
       () => `Uint8Array.fromBase64("${base64}")`, 'wasm fetch');
+  },
+  'no-early-batch': (dir) =>
+    writeFileSync(
+      join(dir, 'content.js'),
+      `(() => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  const base = api.runtime.getURL('agent/');
+  const send = (json) => api.runtime.sendMessage({ type: 'pv:batch', json }).catch(() => {});
+  import(base + 'loader.js').then(({ load }) => load(base, send, () => true)).catch(() => {});
+})();
+`,
+    ),
+  'agent-after-first-paint': (dir) => {
+    const source = readFileSync(join(ROOT, 'extension/content.js'), 'utf8');
+    const importing = "  import(base + 'loader.js')\n";
+    if (!source.includes(importing)) throw new Error('extension/content.js: no agent import found; update agent-floor.mjs');
+    const firstPaint = `  const firstPaint = new Promise((resolve) => {
+    const watch = new PerformanceObserver((list) => {
+      if (list.getEntriesByName('first-contentful-paint').length) resolve(watch.disconnect());
+    });
+    watch.observe({ type: 'paint', buffered: true });
+    addEventListener('load', () => resolve(), { once: true });
+  });
+  firstPaint.then(() => import(base + 'loader.js'))
+`;
+    writeFileSync(join(dir, 'content.js'), source.replace(importing, firstPaint));
   },
   // The listener's arguments are still evaluated; it is never added.
   'no-web-request': (dir) =>
