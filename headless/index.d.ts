@@ -111,6 +111,12 @@ export function launchWithExtension(options?: {
 /** The extension's report for the latest page view of `url`, or null. */
 export function extensionReport(context: BrowserContext, url: string): Promise<Report | null>;
 
+/**
+ * Chromium: empties the HTTP cache and cookies, and the storage of `origins` (default: the
+ * page's own), so that the next load is a first visit. The extension's storage is kept.
+ */
+export function clearBrowsingState(page: Page, origins?: string[]): Promise<void>;
+
 /** Checks reports (runs) against a budget text (empty: the built-in budget). */
 export function checkBudget(reports: Report | Report[], budgetText?: string, budgetName?: string): Evaluation;
 

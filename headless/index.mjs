@@ -123,6 +123,8 @@ export async function attach(context) {
   await context.exposeBinding('__pagevitalsSink', ({ page }, json) => page && receive(page, json));
   await context.addInitScript({ content: agentScript() });
   context.on('response', (response) => {
+    // A service worker's own requests (its script, its fetches) belong to no page.
+    if (response.request().serviceWorker()) return;
     const frame = response.frame();
     const page = frame?.page();
     if (!page || frame !== page.mainFrame()) return;
@@ -241,6 +243,27 @@ export async function launchWithExtension({ chromium, executablePath, headless =
     // Users have the back/forward cache on; Playwright turns it off by default.
     ignoreDefaultArgs: ['--disable-back-forward-cache'],
   });
+}
+
+/**
+ * Makes the next load in `page`'s browser a first visit (Chromium, over the DevTools
+ * protocol): empties the HTTP cache and cookies, and every storage (service workers, cache
+ * storage, local storage, IndexedDB) of `origins` (default: the page's own). The extension's
+ * storage is never touched. Call it on a blank page before each run of a page measured
+ * several times in one persistent context (`launchWithExtension`), so that the runs are
+ * alike; in inject mode a new browser context per run does the same.
+ */
+export async function clearBrowsingState(page, origins = [new URL(page.url()).origin]) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Network.clearBrowserCache');
+    await cdp.send('Network.clearBrowserCookies');
+    for (const origin of origins) {
+      if (/^https?:/.test(origin)) await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    }
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
 }
 
 /** The report the extension's background built for the latest page view of `url`. */

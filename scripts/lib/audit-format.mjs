@@ -66,11 +66,23 @@ export function describePage(report) {
 /** How many recommendations the audit prints (the report holds them all, ranked). */
 const TOP_RECOMMENDATIONS = 5;
 
+/** The estimated saving as a phrase: "saves about 310 ms and 35.2 KB". */
 function saving(s) {
   const parts = [];
   if (s.ms) parts.push(ms(s.ms));
   if (s.bytes) parts.push(kb(s.bytes));
-  return parts.length ? `saves ~${parts.join(' + ')}` : 'no saving estimated';
+  return parts.length ? `saves about ${parts.join(' and ')}` : 'no saving estimated';
+}
+
+/**
+ * A recommendation as a person reads it, in one line: what was found, the estimated saving,
+ * and the fix in a sentence. How the saving was estimated stays in the JSON. `markdown`
+ * bolds the finding and keeps the fix's code spans; plain text drops their backticks.
+ */
+export function recommendationSentence(f, { markdown = false } = {}) {
+  const action = markdown ? f.action && md(f.action) : f.action?.replaceAll('`', '');
+  const title = markdown ? `**${md(f.title)}**` : f.title;
+  return `${title} (${f.severity}; ${saving(f.saving)}).${action ? ` ${action}` : ''}`;
 }
 
 function evidence(e) {
@@ -79,14 +91,14 @@ function evidence(e) {
   return facts.length ? `${e.label}: ${facts.join(', ')}` : e.label;
 }
 
-/** The top recommendations, with saving and one line of evidence each, then the rest by id. */
+/** The top recommendations, a sentence and one line of evidence each, then the rest by id. */
 export function recommendationLines(findings) {
   if (!findings?.length) return ['recommendations: none found'];
   const shown = findings.slice(0, TOP_RECOMMENDATIONS);
   const lines = [`top recommendations (${shown.length} of ${findings.length}, largest saving first):`];
   shown.forEach((f, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${f.id} [${f.severity}] ${f.title}; ${saving(f.saving)}`);
-    lines.push(`    ${evidence(f.evidence[0])}`);
+    lines.push(`${String(i + 1).padStart(2)}. ${recommendationSentence(f)}`);
+    lines.push(`    evidence: ${evidence(f.evidence[0])} [${f.id}]`);
   });
   const rest = findings.slice(TOP_RECOMMENDATIONS).map((f) => f.id);
   if (rest.length) lines.push(`    also: ${rest.join(', ')}`);
@@ -98,7 +110,7 @@ const md = (text) => String(text).replace(/[|\\]/g, (c) => `\\${c}`);
 
 /** A Markdown summary: per URL a table of metrics, the budget verdict and top fixes. */
 export function markdownSummary(results, meta) {
-  const lines = [`## PageVitals audit (${meta.browser}${meta.browserVersion ? ` ${meta.browserVersion}` : ''}, ${meta.runsPerUrl} run${meta.runsPerUrl > 1 ? 's' : ''} per URL)`, ''];
+  const lines = [`## PageVitals audit (${meta.browser}${meta.browserVersion ? ` ${meta.browserVersion}` : ''}, ${meta.runsPerUrl} ${meta.cache} run${meta.runsPerUrl > 1 ? 's' : ''} per URL)`, ''];
   for (const r of results) {
     lines.push(`### ${md(r.url ?? 'audit')}`, '');
     if (r.error) lines.push(`**Error:** ${md(r.error)}`, '');
@@ -126,10 +138,10 @@ export function markdownSummary(results, meta) {
         lines.push('');
       }
     }
-    const top = (r.recommendations ?? []).slice(0, 5);
+    const top = (r.recommendations ?? []).slice(0, TOP_RECOMMENDATIONS);
     if (top.length) {
       lines.push('Top recommendations:', '');
-      for (const f of top) lines.push(`- **${md(f.title)}** (${f.severity}): ${md(f.saving.method ?? '')}`);
+      for (const f of top) lines.push(`- ${recommendationSentence(f, { markdown: true })}`);
       lines.push('');
     }
   }
@@ -152,7 +164,10 @@ export function junitXml(results, meta) {
       r.error
         ? `    <testcase classname="${xml(name)}" name="measure"><error message="${xml(r.error)}"/></testcase>`
         : `    <testcase classname="${xml(name)}" name="measure"><system-out>${xml(
-            ORDER.filter((m) => r.summary[m]).map((m) => `${m} median ${formatMetric(m, r.summary[m].median)}`).join(', '),
+            [
+              ORDER.filter((m) => r.summary[m]).map((m) => `${m} median ${formatMetric(m, r.summary[m].median)}`).join(', '),
+              ...(r.recommendations ?? []).slice(0, TOP_RECOMMENDATIONS).map((f, i) => `${i + 1}. ${recommendationSentence(f)}`),
+            ].join('\n'),
           )}</system-out></testcase>`,
     );
     for (const g of r.evaluation?.groups ?? []) {

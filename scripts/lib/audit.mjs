@@ -21,10 +21,14 @@ const USAGE = `usage: scripts/audit [options] [URL ...]
 With no URL, serves and audits the bundled demo site (tests/sites/demo).
   --browser chromium|firefox  browser to measure in (default chromium)
   --runs N                    runs per URL (default 1); several give median, p75 and spread
+  --cache cold|warm           cold (default): every run is a first visit, from an empty HTTP
+                              cache with no cookies, service workers or storage; warm: repeat
+                              views, after one uncounted priming load of the URL
   --budget FILE               Lighthouse budget.json or PageVitals budget to check (exit 1 on failure);
                               'default' for the built-in one (every Core Web Vital good)
   --interactions FILE         ES module whose default export async (page, {url, run}) drives
-                              each page after load (clicks and keys for INP)
+                              each page after load (clicks and keys for INP); run 0 is
+                              the priming load of --cache warm
   --json FILE                 write all results as JSON
   --junit FILE                write JUnit XML (a test case per budget item and per page)
   --markdown FILE             write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
@@ -33,6 +37,9 @@ With no URL, serves and audits the bundled demo site (tests/sites/demo).
                               (default 0), for late shifts and paints`;
 
 export const METRIC_ORDER = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+
+/** The browsing states a run can start from (the report's `run.cache`). */
+const CACHE_STATES = ['cold', 'warm'];
 
 class InputError extends Error {}
 
@@ -45,6 +52,7 @@ function parse(argv) {
       options: {
         browser: { type: 'string', default: 'chromium' },
         runs: { type: 'string', default: '1' },
+        cache: { type: 'string', default: 'cold' },
         budget: { type: 'string' },
         interactions: { type: 'string' },
         json: { type: 'string' },
@@ -63,6 +71,7 @@ function parse(argv) {
   if (!launchers[o.browser]) throw new InputError(`unknown browser '${o.browser}' (chromium or firefox)`);
   const runs = Number(o.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new InputError(`--runs must be a whole number from 1 to 100, not '${o.runs}'`);
+  if (!CACHE_STATES.includes(o.cache)) throw new InputError(`--cache must be cold or warm, not '${o.cache}'`);
   const timeoutMs = Number(o.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) throw new InputError(`--timeout must be at least 1000 ms, not '${o.timeout}'`);
   for (const url of args.positionals) {
@@ -115,7 +124,6 @@ export function summarize(values) {
   return { n: sorted.length, median: rank(0.5), p75: rank(0.75), min: sorted[0], max: sorted.at(-1) };
 }
 
-/** One measured run: open, wait for the agent, interact, leave, and read the final report. */
 /** How long the network must be idle (no request in flight) before a page counts as loaded. */
 const NETWORK_QUIET_MS = 500;
 
@@ -144,9 +152,13 @@ function trackNetwork(page) {
   };
 }
 
-async function measure(session, url, { interactions, run, timeoutMs, settleMs }) {
+/**
+ * One run of `url` in `state` (from `session.isolate()`): open, wait for the agent, interact,
+ * let the page settle, leave, and read the final report.
+ */
+async function measure(session, state, url, { interactions, run, timeoutMs, settleMs }) {
   let quiet = null;
-  const page = await session
+  const page = await state
     .open(url, { timeoutMs, beforeLoad: (p) => (quiet = trackNetwork(p)) })
     .catch((error) => {
       throw new Error(`cannot load ${url}: ${error.message.split('\n')[0]}`);
@@ -188,7 +200,7 @@ function medianRun(reports) {
   return sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)];
 }
 
-function pageResult(url, reports, budget, error) {
+function pageResult(url, cache, reports, budget, error) {
   const summary = {};
   for (const name of METRIC_ORDER) {
     const values = reports.map((r) => r.metrics[name]?.value).filter((v) => v !== undefined);
@@ -198,6 +210,7 @@ function pageResult(url, reports, budget, error) {
   const representative = reports.length ? medianRun(reports) : null;
   return {
     url,
+    cache,
     runs: reports.length,
     error: error ?? null,
     summary,
@@ -211,7 +224,7 @@ function pageResult(url, reports, budget, error) {
 
 function printPage(result, runsWanted) {
   const out = [];
-  out.push(`\n${result.url}  (${result.runs}/${runsWanted} run${runsWanted > 1 ? 's' : ''})`);
+  out.push(`\n${result.url}  (${result.runs}/${runsWanted} ${result.cache} run${runsWanted > 1 ? 's' : ''})`);
   if (result.error) out.push(`ERROR: ${result.error}`);
   if (result.runs) {
     const multi = result.runs > 1;
@@ -279,31 +292,46 @@ async function main(argv) {
     urls = [`${server.url}/index.html`];
   }
   const results = [];
-  const meta = { tool: 'pagevitals-audit', schema: 'pagevitals-audit', version: 1, browser: options.browser, runsPerUrl: options.runs, budget: budget?.name ?? null };
+  const meta = { tool: 'pagevitals-audit', schema: 'pagevitals-audit', version: 1, browser: options.browser, runsPerUrl: options.runs, cache: options.cache, budget: budget?.name ?? null };
   let session;
   try {
     session = await launchers[options.browser]().catch((error) => {
       throw new Error(`cannot start ${options.browser}: ${error.message.split('\n')[0]}`);
     });
     meta.browserVersion = session.version;
-    console.error(`Auditing ${urls.length} URL${urls.length > 1 ? 's' : ''} in ${session.name} ${session.version} with the PageVitals extension, ${options.runs} run${options.runs > 1 ? 's' : ''} each`);
+    const what = options.cache === 'cold' ? 'from a cold cache' : 'as repeat views (warm cache, after a priming load)';
+    console.error(`Auditing ${urls.length} URL${urls.length > 1 ? 's' : ''} in ${session.name} ${session.version} with the PageVitals extension, ${options.runs} run${options.runs > 1 ? 's' : ''} each ${what}`);
     for (const [i, url] of urls.entries()) {
       const reports = [];
       let error = null;
-      for (let run = 1; run <= options.runs; run += 1) {
-        const started = Date.now();
-        try {
-          const report = await measure(session, url, { interactions, run, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
+      const cold = options.cache === 'cold';
+      let state = null;
+      try {
+        if (!cold) {
+          // Warm: one fresh state for the URL, primed by a load that is not counted.
+          state = await session.isolate();
+          await measure(session, state, url, { interactions, run: 0, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
+        }
+        for (let run = 1; run <= options.runs; run += 1) {
+          const started = Date.now();
+          if (cold) state = await session.isolate();
+          const report = await measure(session, state, url, { interactions, run, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
+          if (cold) {
+            await state.close();
+            state = null;
+          }
+          report.run = { cache: options.cache, index: run };
           reports.push(report);
           const brief = ['LCP', 'CLS', 'INP'].filter((m) => report.metrics[m]).map((m) => `${m} ${formatMetric(m, report.metrics[m].value)}`).join(', ');
           console.error(`[${i + 1}/${urls.length}] run ${run}/${options.runs} ${url}: ${brief || 'measured'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        } catch (e) {
-          error = e.message;
-          console.error(`[${i + 1}/${urls.length}] run ${run}/${options.runs} ${url}: ERROR ${error}`);
-          break;
         }
+      } catch (e) {
+        error = e.message;
+        console.error(`[${i + 1}/${urls.length}] run ${reports.length + 1}/${options.runs} ${url}: ERROR ${error}`);
+      } finally {
+        await state?.close();
       }
-      const result = pageResult(url, reports, budget, error);
+      const result = pageResult(url, options.cache, reports, budget, error);
       results.push(result);
       printPage(result, options.runs);
     }

@@ -6,6 +6,9 @@
 //                           'commit' (the page's document exists; it may still be loading);
 //                           background: loaded in a tab behind, hidden from the start
 //                           (Chromium only when launched with `hiddenTabs`)
+//   isolate()               -> {open, close}: pages opened through it start from a fresh
+//                           browsing state (empty HTTP cache, no cookies, service workers
+//                           or storage) and share it with each other, not with earlier ones
 //   extensionStates()       -> the background's per-tab records from storage.session
 //   openExtensionPage(path, {beforeLoad}) -> a new tab with the extension's page at `path`
 //                           (e.g. popup.html?tab=3); beforeLoad(page) runs before it loads
@@ -102,6 +105,13 @@ export async function launchChromium({
     await worker.evaluate(() => true);
   }
   let extensionPage = null;
+  // Every http(s) origin a page of this browser has requested from: what a fresh state clears.
+  const origins = new Set();
+  context.on('request', (request) => {
+    const { protocol, origin } = new URL(request.url());
+    if (protocol === 'http:' || protocol === 'https:') origins.add(origin);
+  });
+  let clearBeforeNextOpen = false;
   return {
     name: 'chromium',
     version: context.browser()?.version() ?? execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim(),
@@ -109,6 +119,12 @@ export async function launchChromium({
     async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad, waitUntil = 'load' } = {}) {
       if (background && !hiddenTabs) throw new Error('a hidden tab needs launchChromium({ hiddenTabs: true })');
       const page = background ? await openBehind(context) : await context.newPage();
+      if (clearBeforeNextOpen) {
+        clearBeforeNextOpen = false;
+        // The Playwright module's call (imported here, not at the top: it loads the engine).
+        const { clearBrowsingState } = await import('../../headless/index.mjs');
+        await clearBrowsingState(page, [...origins]);
+      }
       if (initScript) await page.addInitScript(initScript);
       beforeLoad?.(page);
       try {
@@ -118,6 +134,18 @@ export async function launchChromium({
         throw error;
       }
       return page;
+    },
+    /**
+     * A fresh browsing state, as a first visit finds it: its `open` is this session's, and the
+     * first page it opens starts with an empty HTTP cache, no cookies, and no service worker,
+     * cache storage, local storage or IndexedDB of any origin this browser has requested from
+     * (DevTools protocol: `Network.clearBrowserCache`, `Network.clearBrowserCookies`,
+     * `Storage.clearDataForOrigin`). Later pages share that state (repeat views) until the
+     * next `isolate()`. The extension keeps its own storage; the browser process stays.
+     */
+    async isolate() {
+      clearBeforeNextOpen = true;
+      return { open: (url, options) => this.open(url, options), close: async () => {} };
     },
     async extensionStates() {
       return this.extensionEval(() => chrome.storage.session.get(null));
@@ -275,9 +303,9 @@ export async function launchFirefox({ extension = true, network = true, profile 
     name: 'firefox',
     version: await browser.version(),
     extensionBase: base,
-    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad, waitUntil = 'load' } = {}) {
+    async open(url, { initScript, background = false, timeoutMs = 30_000, beforeLoad, waitUntil = 'load', within = browser } = {}) {
       // A background tab is hidden from the start (Firefox hides tabs that are not selected).
-      const page = await browser.newPage(background ? { background: true } : undefined);
+      const page = await within.newPage(background ? { background: true } : undefined);
       if (initScript) await page.evaluateOnNewDocument(initScript);
       beforeLoad?.(page);
       if (waitUntil === 'commit') {
@@ -294,6 +322,20 @@ export async function launchFirefox({ extension = true, network = true, profile 
         throw error;
       }
       return page;
+    },
+    /**
+     * A fresh browsing state, as a first visit finds it: a new WebDriver BiDi user context (a
+     * Firefox container), whose HTTP cache, cookies, service workers and storage are its own
+     * and start empty. Its `open` opens pages in it; pages opened in it share that state
+     * (repeat views); `close()` removes it with its data. The extension runs in every
+     * container; the browser process stays.
+     */
+    async isolate() {
+      const context = await browser.createBrowserContext();
+      return {
+        open: (url, options) => session.open(url, { ...options, within: context }),
+        close: () => context.close().catch(() => {}),
+      };
     },
     async extensionStates() {
       return this.extensionEval(() => browser.storage.session.get(null));

@@ -97,6 +97,67 @@ describe('audit command', () => {
     assert.match(JSON.parse(readFileSync(json, 'utf8')).results[0].error, /Chromium not found/);
   });
 
+  for (const browser of ['chromium', 'firefox']) {
+    /**
+     * Audits the cold fixture (cacheable CSS, script and image; a cookie, local storage,
+     * IndexedDB and a service worker) and gives each counted run's report with what that
+     * page view found left by the runs before it.
+     */
+    async function cacheAudit(name, args) {
+      const json = join(dir, `${name}.json`);
+      const carriedFile = join(dir, `${name}.carried.jsonl`);
+      writeFileSync(carriedFile, '');
+      const { code, stdout, stderr } = await audit(
+        ['--browser', browser, '--json', json, '--interactions', join(ROOT, 'tests/support/cold-marks.mjs'), ...args, `${server.url}/cold.html?${name}`],
+        { ...process.env, PV_CARRIED_FILE: carriedFile },
+      );
+      assert.equal(code, 0, stderr);
+      const carried = readFileSync(carriedFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      const { results, cache } = JSON.parse(readFileSync(json, 'utf8'));
+      return { stdout, stderr, cache, result: results[0], carried };
+    }
+
+    test(`${browser}: every run of an audit is a first visit by default`, async () => {
+      const { stdout, stderr, cache, result, carried } = await cacheAudit(`cold-${browser}`, ['--runs', '3']);
+      assert.equal(cache, 'cold');
+      assert.equal(result.cache, 'cold');
+      assert.match(stderr, /3 runs each from a cold cache/);
+      assert.match(stdout, /\(3\/3 cold runs\)/);
+      assert.deepEqual(result.reports.map((r) => r.run), [1, 2, 3].map((index) => ({ cache: 'cold', index })));
+      const totals = result.reports.map((r) => r.resources.total);
+      assert.deepEqual(totals.map((t) => t.cacheHits), [0, 0, 0], JSON.stringify(totals));
+      assert.ok(totals[0].transferSize > 1000, JSON.stringify(totals[0]));
+      assert.deepEqual(totals.map((t) => t.transferSize), totals.map(() => totals[0].transferSize), 'equal bytes in every run');
+      const nothing = { cookie: false, localStorage: false, controlled: false, indexedDB: false };
+      assert.deepEqual(carried, [1, 2, 3].map((run) => ({ run, ...nothing })), 'no cookie, storage or service worker carried over');
+    });
+
+    test(`${browser}: --cache warm measures repeat views after a priming load`, async () => {
+      const { stderr, cache, result, carried } = await cacheAudit(`warm-${browser}`, ['--runs', '2', '--cache', 'warm']);
+      assert.equal(cache, 'warm');
+      assert.match(stderr, /2 runs each as repeat views/);
+      assert.deepEqual(result.reports.map((r) => r.run), [1, 2].map((index) => ({ cache: 'warm', index })));
+      // The cacheable files come from the cache in each counted run; the page itself does not.
+      for (const report of result.reports) {
+        const hit = (part) => report.resources.requests.find((q) => q.url.includes(part))?.cacheHit;
+        assert.deepEqual(['cold.css', 'cold.js', 'hero.png?cold', 'cold.html'].map(hit), [true, true, true, false], JSON.stringify(report.resources.requests));
+      }
+      // The priming load (run 0) found nothing; the counted runs find what it left.
+      assert.deepEqual(carried.map((c) => c.run), [0, 1, 2]);
+      assert.equal(carried[0].controlled, false);
+      for (const c of carried.slice(1)) assert.deepEqual(c, { run: c.run, cookie: true, localStorage: true, controlled: true, indexedDB: true });
+    });
+  }
+
+  test('cold and warm runs are never checked against a budget together', async () => {
+    const { checkBudget } = await import('../../headless/index.mjs');
+    const { results } = JSON.parse(readFileSync(join(dir, 'cold-chromium.json'), 'utf8'));
+    const [cold] = results[0].reports;
+    const warm = { ...cold, run: { cache: 'warm', index: 1 } };
+    assert.ok(['pass', 'warn', 'fail'].includes(checkBudget([cold, cold]).status));
+    assert.throws(() => checkBudget([cold, warm]), /mix cold and warm runs/);
+  });
+
   test('firefox, with an interaction script for INP', async () => {
     const script = join(dir, 'interact.mjs');
     writeFileSync(script, "export default async (page) => { await page.click('#slow-click'); };\n");

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-import { assertBudget, attach, checkBudget, pagevitalsMatchers } from '../../headless/index.mjs';
+import { assertBudget, attach, checkBudget, clearBrowsingState, pagevitalsMatchers } from '../../headless/index.mjs';
 import { ROOT } from '../../scripts/lib/browsers.mjs';
 import { serve } from '../../scripts/lib/server.mjs';
 import { oracleInitScript, oracleViews } from '../support/oracle.mjs';
@@ -62,5 +62,26 @@ describe('headless inject mode in chromium (playwright, no extension)', () => {
     assert.match(pagevitalsMatchers.toMeetBudget(report, '[{"timings":[{"metric":"lcp","budget":1}]}]').message(), /largest-contentful-paint/);
     assert.equal(checkBudget(report).format, 'default', 'no budget text: the built-in budget');
     await page.close();
+  });
+
+  test('clearBrowsingState makes the next run of a page a first visit again', async () => {
+    const run = async (clear) => {
+      const page = await context.newPage();
+      if (clear) await clearBrowsingState(page, [server.url]);
+      await page.goto(`${server.url}/cold.html?headless`, { waitUntil: 'load' });
+      const carried = await page.evaluate(() => window.marked);
+      const report = await session.finish(page);
+      await page.close();
+      const hits = report.resources.requests.filter((q) => q.cacheHit).map((q) => new URL(q.url).pathname);
+      return { hits, bytes: report.resources.total.transferSize, carried };
+    };
+    const first = await run(true);
+    const repeat = await run(false);
+    const cleared = await run(true);
+    assert.deepEqual(first.hits, []);
+    assert.ok(repeat.hits.includes('/cold.js') && repeat.carried.controlled, `without clearing, a repeat view: ${JSON.stringify(repeat)}`);
+    assert.deepEqual(cleared.hits, []);
+    assert.equal(cleared.bytes, first.bytes);
+    assert.deepEqual(cleared.carried, { cookie: false, localStorage: false, controlled: false, indexedDB: false });
   });
 });

@@ -293,6 +293,9 @@ for (const browser of ['chromium', 'firefox']) {
           );
           const findings = report.recommendations.filter((f) => f.id === rule.id);
           assert.equal(findings.length, 1);
+          // What one-line summaries print: the fix in one sentence.
+          assert.match(findings[0].action, /^[A-Z][^]{10,138}\.$/);
+          assert.doesNotMatch(findings[0].action.slice(0, -1), /\. /);
           trigger.check(findings[0], report);
           await page.close();
         });

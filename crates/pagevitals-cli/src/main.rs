@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use pagevitals_core::budget::{BudgetResult, Evaluation, Status, Unit};
+use pagevitals_core::report::same_cache_state;
 use pagevitals_core::{Report, analyze, evaluate, parse_budget, parse_log};
 
 /// Exit status when every budget item is met or only warns.
@@ -125,6 +126,7 @@ fn check(reports: &[PathBuf], budget: &PathBuf) -> Result<Evaluation, String> {
         .iter()
         .map(read_report)
         .collect::<Result<Vec<_>, _>>()?;
+    same_cache_state(&runs)?;
     Ok(evaluate(&file, &runs))
 }
 

@@ -100,6 +100,28 @@ fn a_saved_report_reads_back_and_checks_like_its_log() {
 }
 
 #[test]
+fn cold_and_warm_runs_are_never_checked_together() {
+    let log_text = std::fs::read_to_string(data("basic.chromium.log.json")).unwrap();
+    let report = pagevitals_core::analyze(&pagevitals_core::parse_log(&log_text).unwrap());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let saved = |cache: &str| {
+        let mut value = serde_json::to_value(&report).unwrap();
+        value["run"] = serde_json::json!({"cache": cache, "index": 1});
+        let path = dir.join(format!("basic.{cache}.report.json"));
+        std::fs::write(&path, value.to_string()).unwrap();
+        path
+    };
+    let (cold, warm) = (saved("cold"), saved("warm"));
+    let mixed = check(&[cold.clone(), warm], &data("pass.budget.json"), false);
+    let stderr = text(&mixed.stderr);
+    assert_eq!(mixed.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("mix cold and warm runs"), "{stderr}");
+    let alike = check(&[cold.clone(), cold], &data("pass.budget.json"), false);
+    assert_eq!(alike.status.code(), Some(0), "{}", text(&alike.stderr));
+}
+
+#[test]
 fn bad_input_exits_2_with_one_line_naming_the_file() {
     for (reports, budget, expected) in [
         (

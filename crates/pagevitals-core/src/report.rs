@@ -108,6 +108,64 @@ pub struct Report {
     /// [`check_budget`] fills it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budgets: Option<BudgetCheck>,
+    /// How a headless tool ran this page view (`audit`, the Playwright module); absent for a
+    /// visit the extension measured as the user browsed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunConditions>,
+}
+
+/// The conditions of a measured run, as the tool that ran it set them up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RunConditions {
+    /// The browser's state when the page was opened.
+    pub cache: CacheState,
+    /// Which counted run of its URL this was, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+}
+
+/// The browsing state a run starts from. Runs in different states measure different things
+/// (a first visit, a repeat view) and are never aggregated, budgeted or compared together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum CacheState {
+    /// A first visit: empty HTTP cache, no cookies, service workers or storage.
+    Cold,
+    /// A repeat view: after one uncounted priming load of the same URL in the same state.
+    Warm,
+}
+
+impl CacheState {
+    /// The word the tools and their options use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheState::Cold => "cold",
+            CacheState::Warm => "warm",
+        }
+    }
+}
+
+/// Whether `reports` can be aggregated together: `Err` names the two cache states when some
+/// runs were cold and others warm (reports without run conditions, live visits, go with any).
+pub fn same_cache_state(reports: &[Report]) -> Result<(), String> {
+    let mut states = reports
+        .iter()
+        .filter_map(|r| r.run.as_ref().map(|run| run.cache));
+    let Some(first) = states.next() else {
+        return Ok(());
+    };
+    match states.find(|s| *s != first) {
+        None => Ok(()),
+        Some(other) => Err(format!(
+            "the reports mix {} and {} runs, which measure different things (a first visit, a \
+             repeat view); check or compare each cache state on its own",
+            first.as_str(),
+            other.as_str()
+        )),
+    }
 }
 
 /// A report's budget check: the evaluation, or why the budget file could not be read.
@@ -257,6 +315,7 @@ pub fn analyze(log: &EntryLog) -> Report {
         recommendations: Vec::new(),
         score: None,
         budgets: None,
+        run: None,
         soft_navigations: soft_navigations::routes(log, &view)
             .into_iter()
             .map(SoftNavigationReport::from)
@@ -280,6 +339,33 @@ mod tests {
         ResourceTiming, Response, VisibilityState,
     };
     use crate::testing::{NAV, log_supporting, paint};
+
+    #[test]
+    fn runs_in_different_cache_states_do_not_go_together() {
+        let report = analyze(&log_supporting(
+            &["paint"],
+            &format!("{NAV},{}", paint(100.0)),
+        ));
+        let with = |cache| Report {
+            run: Some(RunConditions {
+                cache,
+                index: Some(1),
+            }),
+            ..report.clone()
+        };
+        let (cold, warm) = (with(CacheState::Cold), with(CacheState::Warm));
+        assert_eq!(same_cache_state(&[cold.clone(), cold.clone()]), Ok(()));
+        assert_eq!(same_cache_state(&[report.clone(), warm.clone()]), Ok(()));
+        assert_eq!(same_cache_state(&[]), Ok(()));
+        let error = same_cache_state(&[cold.clone(), report, warm.clone()]).unwrap_err();
+        assert!(error.contains("mix cold and warm runs"), "{error}");
+        let json = serde_json::to_value(&warm).unwrap();
+        assert_eq!(
+            json["run"],
+            serde_json::json!({"cache": "warm", "index": 1})
+        );
+        assert_eq!(serde_json::from_value::<Report>(json).unwrap(), warm);
+    }
 
     #[test]
     fn metrics_are_keyed_by_web_vitals_names_and_absent_when_unsupported() {

@@ -56,7 +56,7 @@ pub fn validate_budget(budget_name: &str, budget_text: &str) -> String {
 
 /// Checks reports (several runs of the same pages) against a budget file, aggregated as the
 /// file says (median or p75): `{"evaluation": ...}` or `{"error": ...}` (a malformed budget
-/// file, or reports that are not PageVitals reports). An empty `budget_text` is the built-in
+/// file, reports that are not PageVitals reports, or cold and warm runs mixed). An empty `budget_text` is the built-in
 /// budget.
 #[wasm_bindgen(js_name = checkReports)]
 pub fn check_reports(budget_name: &str, budget_text: &str, reports_json: &str) -> String {
@@ -67,6 +67,10 @@ pub fn check_reports(budget_name: &str, budget_text: &str, reports_json: &str) -
             return serde_json::json!({"error": {"message": message}}).to_string();
         }
     };
+    if let Err(message) = pagevitals_core::report::same_cache_state(&reports) {
+        return serde_json::json!({"error": {"message": format!("reports: {message}")}})
+            .to_string();
+    }
     let file = if budget_text.trim().is_empty() {
         pagevitals_core::default_budget()
     } else {

@@ -18,7 +18,7 @@
 //!   sizes or Server-Timing for them, so other findings may under-count them. A note, with
 //!   no saving; for each, whether the raw Server-Timing header was recovered.
 
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::resources::Source;
 use crate::ttfb::THRESHOLDS;
 
@@ -30,15 +30,21 @@ pub const HIDDEN_ID: &str = "timing-hidden";
 /// How many hidden requests the note lists.
 const TOP_HIDDEN: usize = 10;
 
-const FIX: &str = "Time to first byte is slow; the breakdown shows where. Redirects: link \
+const FIX: Fix = Fix {
+    action: "Cut the server's response time: the Server-Timing breakdown names the slow steps to cache or speed up.",
+    how: "Time to first byte is slow; the breakdown shows where. Redirects: link \
     to the final URL. DNS and connection: use a CDN close to users, `preconnect` for other \
     origins, HTTP/2 or HTTP/3 and TLS 1.3 with session resumption. Request (server): the \
     Server-Timing components name the slow steps; cache rendered pages, speed up or cache \
-    slow queries, and add Server-Timing to the steps that have none.";
-const FIX_HIDDEN: &str = "The browser hid the timing of these cross-origin responses from \
+    slow queries, and add Server-Timing to the steps that have none.",
+};
+const FIX_HIDDEN: Fix = Fix {
+    action: "Send `Timing-Allow-Origin` from the origins you control, so that their timings can be measured.",
+    how: "The browser hid the timing of these cross-origin responses from \
     the page because they lack `Timing-Allow-Origin`. For origins you control (your CDN, API, \
     image host) send `Timing-Allow-Origin: *` or the page's origin, so that field data and \
-    these findings can see their sizes, timings and Server-Timing.";
+    these findings can see their sizes, timings and Server-Timing.",
+};
 
 /// The TTFB breakdown and the hidden-timing note.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -115,7 +121,7 @@ fn breakdown(cx: &Context<'_>) -> Option<Finding> {
                      (800 ms) by"
                 .into(),
         },
-        FIX,
+        &FIX,
     ))
 }
 
@@ -152,7 +158,7 @@ fn hidden(cx: &Context<'_>) -> Option<Finding> {
             bytes: None,
             method: "none: a visibility note; other findings may under-count these requests".into(),
         },
-        FIX_HIDDEN,
+        &FIX_HIDDEN,
     ))
 }
 

@@ -14,7 +14,7 @@
 //! Requests served from cache weigh nothing here (their `transferSize` is 0).
 
 use super::render_blocking::plural;
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::resources::ResourceType;
 
 /// webpack `performance.maxAssetSize` default, bytes
@@ -31,14 +31,20 @@ pub const ID: &str = "oversized-files";
 /// The total rule's id.
 pub const TOTAL_ID: &str = "total-byte-weight";
 
-const FIX: &str = "Split large bundles: load only the code the first screen needs (route- \
+const FIX: Fix = Fix {
+    action: "Split and trim the large bundles, so that the first screen loads only the code it needs.",
+    how: "Split large bundles: load only the code the first screen needs (route- \
     and component-level code splitting with dynamic `import()`), drop unused dependencies and \
     polyfills for browsers you no longer support, tree-shake, and minify. For CSS, extract the \
-    critical rules and load the rest per page. Check the bundle with your bundler's analyzer.";
-const FIX_TOTAL: &str = "The page downloads a lot. Look at the largest requests first: \
+    critical rules and load the rest per page. Check the bundle with your bundler's analyzer.",
+};
+const FIX_TOTAL: Fix = Fix {
+    action: "Shrink the largest downloads first: images at the size shown in modern formats, lazy-loading below the fold, less JavaScript.",
+    how: "The page downloads a lot. Look at the largest requests first: \
     serve images in modern formats at the size they are shown, lazy-load what is below the \
     fold, split and trim JavaScript, and question each third party. Large payloads cost \
-    users on metered or slow connections and delay everything that shares the network.";
+    users on metered or slow connections and delay everything that shares the network.",
+};
 
 /// The per-file and total findings.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -88,7 +94,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                          over webpack's 250 kB asset limit"
                     .into(),
             },
-            FIX,
+            &FIX,
         ));
     }
     if let Some(res) = &cx.report.resources {
@@ -125,7 +131,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                              (2667 KiB)"
                         .into(),
                 },
-                FIX_TOTAL,
+                &FIX_TOTAL,
             ));
         }
     }

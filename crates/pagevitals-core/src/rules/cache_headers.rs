@@ -19,7 +19,7 @@
 
 use super::cache_ttl::{cache_hit_probability, cacheable_asset, lifetime, network_bytes};
 use super::render_blocking::plural;
-use super::{Context, Evidence, Finding, Saving};
+use super::{Context, Evidence, Finding, Fix, Saving};
 
 /// One year, in seconds: `max-age=31536000`, the lifetime web.dev recommends for versioned
 /// URLs (<https://web.dev/articles/http-cache#versioned-urls>) and the top decile of
@@ -37,18 +37,27 @@ pub const FINGERPRINTED_ID: &str = "fingerprinted-short-ttl";
 /// The id of the missing-validator finding.
 pub const VALIDATORS_ID: &str = "missing-validators";
 
-const FIX_DISABLED: &str = "Static files are sent with `no-store` or `no-cache`, so every \
+const FIX_DISABLED: Fix = Fix {
+    action: "Replace `no-store` and `no-cache` on static files with a `max-age` lifetime and an `ETag`.",
+    how: "Static files are sent with `no-store` or `no-cache`, so every \
     view downloads or revalidates them. Unless a file really changes per user, replace these \
     with a lifetime (`max-age`) and an `ETag`; for files with a content hash in the name use \
     `max-age=31536000, immutable`. Check CDN and framework defaults, which often send \
-    `no-store` for everything.";
-const FIX_FINGERPRINTED: &str = "These files have a content hash in their name, so a new \
+    `no-store` for everything.",
+};
+const FIX_FINGERPRINTED: Fix = Fix {
+    action: "Serve the content-hashed files with `Cache-Control: public, max-age=31536000, immutable`.",
+    how: "These files have a content hash in their name, so a new \
     version always gets a new URL: serve them with `Cache-Control: public, max-age=31536000, \
-    immutable`. Repeat visits then never re-download or revalidate them.";
-const FIX_VALIDATORS: &str = "Send an `ETag` (or `Last-Modified`) with static files. When \
+    immutable`. Repeat visits then never re-download or revalidate them.",
+};
+const FIX_VALIDATORS: Fix = Fix {
+    action: "Send an `ETag` or `Last-Modified` with static files, so that an expired copy revalidates with a small 304.",
+    how: "Send an `ETag` (or `Last-Modified`) with static files. When \
     their lifetime runs out the browser can then ask \"has it changed?\" and get a tiny 304 \
     instead of downloading the whole file again. Most servers and CDNs add one by default; \
-    check that it is not stripped.";
+    check that it is not stripped.",
+};
 
 /// True when the file name (the last path segment, query and fragment dropped) has a
 /// segment, split at `.`, `-`, `_` or `~`, of at least [`MIN_HASH_LENGTH`] ASCII
@@ -119,7 +128,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     let mut push =
-        |id: &str, (evidence, bytes): (Vec<Evidence>, f64), what: &str, method: &str, fix: &str| {
+        |id: &str, (evidence, bytes): (Vec<Evidence>, f64), what: &str, method: &str, fix: &Fix| {
             if evidence.is_empty() {
                 return;
             }
@@ -141,7 +150,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
         disabled,
         "with caching disabled (no-store or no-cache)",
         "bytes on each repeat view: the transfer size of no-store assets",
-        FIX_DISABLED,
+        &FIX_DISABLED,
     );
     push(
         FINGERPRINTED_ID,
@@ -149,14 +158,14 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
         "with a content hash but a short cache lifetime",
         "bytes on a repeat visit: (1 - cache-hit probability) x transfer size, as \
          uses-long-cache-ttl",
-        FIX_FINGERPRINTED,
+        &FIX_FINGERPRINTED,
     );
     push(
         VALIDATORS_ID,
         unvalidated,
         "without ETag or Last-Modified",
         "bytes on each revalidation after expiry: the body a 304 would not resend",
-        FIX_VALIDATORS,
+        &FIX_VALIDATORS,
     );
     out
 }

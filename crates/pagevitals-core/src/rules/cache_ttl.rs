@@ -27,7 +27,7 @@
 //! does the rule.
 
 use super::render_blocking::plural;
-use super::{Context, Evidence, Finding, STATIC_TYPES, Saving, finite, status};
+use super::{Context, Evidence, Finding, Fix, STATIC_TYPES, Saving, finite, status};
 use crate::resources::{Request, Source};
 
 /// Lighthouse `isCacheableAsset`'s `CACHEABLE_STATUS_CODES`.
@@ -58,10 +58,13 @@ pub const IGNORE_THRESHOLD_IN_PERCENT: f64 = 0.925;
 /// The rule's id.
 pub const ID: &str = "uses-long-cache-ttl";
 
-const FIX: &str = "Give static assets a long cache lifetime so repeat visits load them from \
+const FIX: Fix = Fix {
+    action: "Give static files a long cache lifetime: a year and `immutable` for files with a content hash in the name.",
+    how: "Give static assets a long cache lifetime so repeat visits load them from \
     the browser cache: `Cache-Control: max-age=31536000, immutable` for files whose name \
     changes when their content does (add a content hash to the file name in your build), and \
-    at least several days plus an `ETag` for the rest.";
+    at least several days plus an `ETag` for the rest.",
+};
 
 /// The directives of a `Cache-Control` value that the rules read.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -230,7 +233,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      Lighthouse's probability curve over the lifetime"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

@@ -14,7 +14,7 @@
 //!   estimated as [`super::text_compression`] does (DevTools' MIME-type ratios).
 
 use super::text_compression::uncompressed_saving;
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::resources::Source;
 
 /// DevTools `DocumentLatency.ts` and Lighthouse `server-response-time.js`
@@ -28,11 +28,14 @@ pub const TARGET_MS: f64 = 100.0;
 /// The rule's id.
 pub const ID: &str = "document-latency";
 
-const FIX: &str = "The first request gates everything else. Link to the final URL so the \
+const FIX: Fix = Fix {
+    action: "Make the HTML arrive sooner: no redirects, a fast or cached server response, and compression.",
+    how: "The first request gates everything else. Link to the final URL so the \
     browser does not follow redirects (and serve HTTPS and the canonical host directly); \
     make the server answer fast (cache rendered HTML at the server or CDN, trim database and \
     API calls on the request path; the backend timing finding shows where its time goes); \
-    and compress the HTML with Brotli or gzip.";
+    and compress the HTML with Brotli or gzip.",
+};
 
 /// The finding, if the document had redirects, a slow response or no compression.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -100,7 +103,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      HTML's estimated compression saving"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::text_compression::IGNORE_THRESHOLD_IN_BYTES;
-use super::{Context, Evidence, Finding, STATIC_TYPES, Saving, finite, status};
+use super::{Context, Evidence, Finding, Fix, STATIC_TYPES, Saving, finite, status};
 
 /// The rule's id.
 pub const ID: &str = "duplicate-requests";
@@ -24,11 +24,14 @@ pub const ID: &str = "duplicate-requests";
 /// HTTP 304 Not Modified: a revalidation, not a second download.
 const NOT_MODIFIED: u16 = 304;
 
-const FIX: &str = "Request each file once per page: make every reference use exactly the \
+const FIX: Fix = Fix {
+    action: "Request each file once per page, always by exactly the same URL.",
+    how: "Request each file once per page: make every reference use exactly the \
     same URL (the same host, path, query string and case), remove a second copy of a library \
     loaded by another script or tag manager, and give the file a cache lifetime so that a \
     repeated request is served from memory. Where two versions of a library are bundled, \
-    dedupe the dependency.";
+    dedupe the dependency.",
+};
 
 /// The finding, if any static resource was downloaded twice.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -73,7 +76,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
             bytes: Some(total),
             method: "bytes: the transfer size of every download after the first".into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

@@ -10,7 +10,7 @@
 //! - **Saving:** what LCP exceeds the good threshold by, capped at the dominant phase: the
 //!   most that shortening that phase alone can bring LCP back to good.
 
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::lcp::THRESHOLDS;
 
 /// The rule's id.
@@ -26,17 +26,21 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     }
     let a = &lcp.attribution;
     let phases = [
-        ("time to first byte", a.time_to_first_byte, FIX_TTFB),
-        ("resource load delay", a.resource_load_delay, FIX_LOAD_DELAY),
+        ("time to first byte", a.time_to_first_byte, &FIX_TTFB),
+        (
+            "resource load delay",
+            a.resource_load_delay,
+            &FIX_LOAD_DELAY,
+        ),
         (
             "resource load duration",
             a.resource_load_duration,
-            FIX_LOAD_DURATION,
+            &FIX_LOAD_DURATION,
         ),
         (
             "element render delay",
             a.element_render_delay,
-            FIX_RENDER_DELAY,
+            &FIX_RENDER_DELAY,
         ),
     ];
     let Some(&(name, longest, fix)) = phases.iter().reduce(|best, p| {
@@ -83,20 +87,32 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     )]
 }
 
-const FIX_TTFB: &str = "The document itself arrived late: see the document latency and \
+const FIX_TTFB: Fix = Fix {
+    action: "Make the HTML arrive sooner: cache it at the edge or on the server, and avoid redirects.",
+    how: "The document itself arrived late: see the document latency and \
     backend timing findings. Cache the HTML at the edge or on the server, avoid redirects, \
-    and cut the server's own time (the Server-Timing components show where it goes).";
-const FIX_LOAD_DELAY: &str = "The LCP resource was requested long after the HTML arrived: \
+    and cut the server's own time (the Server-Timing components show where it goes).",
+};
+const FIX_LOAD_DELAY: Fix = Fix {
+    action: "Make the LCP image discoverable in the HTML, or preload it with `fetchpriority=high`.",
+    how: "The LCP resource was requested long after the HTML arrived: \
     make it discoverable in the HTML (an `<img>` with `src`, not a CSS background or a \
     script-inserted image), or preload it with `<link rel=preload>` and \
-    `fetchpriority=high`; never lazy-load it.";
-const FIX_LOAD_DURATION: &str = "The LCP resource took long to download: serve it smaller \
+    `fetchpriority=high`; never lazy-load it.",
+};
+const FIX_LOAD_DURATION: Fix = Fix {
+    action: "Serve the LCP resource smaller (AVIF or WebP, sized with `srcset`) and from close to users.",
+    how: "The LCP resource took long to download: serve it smaller \
     (modern formats such as AVIF or WebP, `srcset` sized for the viewport, compression), \
-    from a CDN close to users, and with a long cache lifetime for repeat views.";
-const FIX_RENDER_DELAY: &str = "The LCP element was ready but not painted: remove \
+    from a CDN close to users, and with a long cache lifetime for repeat views.",
+};
+const FIX_RENDER_DELAY: Fix = Fix {
+    action: "Remove what holds back the LCP element's paint: render-blocking CSS and scripts, long tasks, scripts that hide it.",
+    how: "The LCP element was ready but not painted: remove \
     render-blocking CSS and scripts, break up long tasks on the main thread, and do not hide \
     the element until a script or web font runs (A/B testing snippets, client-side \
-    rendering).";
+    rendering).",
+};
 
 #[cfg(test)]
 mod tests {

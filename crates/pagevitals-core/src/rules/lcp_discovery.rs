@@ -31,17 +31,20 @@
 //! insight also reads, is in no Web API.
 
 use super::render_blocking::MINIMUM_WASTED_MS;
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::log::{Entry, LargestContentfulPaint, Record, ResourceTiming};
 
 /// The rule's id.
 pub const ID: &str = "lcp-discovery";
 
-const FIX: &str = "Make the LCP image discoverable from the HTML and fetch it first: use an \
+const FIX: Fix = Fix {
+    action: "Put the LCP image in the initial HTML as an `<img>` with `src` and `fetchpriority=high`, never lazy-loaded.",
+    how: "Make the LCP image discoverable from the HTML and fetch it first: use an \
     `<img>` with a real `src` (or `srcset`) in the initial HTML rather than a CSS background, \
     a script-inserted element or a `data-src` lazy-loader; never put `loading=lazy` on it; \
     add `fetchpriority=high`; where it must come from CSS or script, add `<link \
-    rel=preload as=image fetchpriority=high>` for it in the head.";
+    rel=preload as=image fetchpriority=high>` for it in the head.",
+};
 
 /// The finding, if the LCP image was lazy-loaded, not prioritised, or requested late.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -127,7 +130,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      high-priority image avoids"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

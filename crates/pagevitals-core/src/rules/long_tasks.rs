@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use super::render_blocking::plural;
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::inp::THRESHOLDS as INP_THRESHOLDS;
 use crate::log::{Entry, LongAnimationFrame, Record};
 use crate::long_tasks::blocking_time;
@@ -33,16 +33,22 @@ pub const INTERACTION_ID: &str = "long-animation-frame-interaction";
 /// How many script URLs a finding lists (the worst first).
 const TOP_SCRIPTS: usize = crate::long_animation_frames::TOP_SCRIPTS;
 
-const FIX_LOAD: &str = "Long tasks before the largest paint kept the main thread from \
+const FIX_LOAD: Fix = Fix {
+    action: "Defer the scripts the first screen does not need, and split long start-up work into chunks that yield.",
+    how: "Long tasks before the largest paint kept the main thread from \
     rendering. Defer scripts that are not needed for the first screen (`defer`, dynamic \
     `import()` after load), split long start-up work into chunks that yield \
     (`scheduler.yield()` or `setTimeout`), and move heavy computation off the main thread \
-    (Web Workers). The scripts listed ran in the long frames before the paint.";
-const FIX_INTERACTION: &str = "Scripts running in the frames around the slowest interaction \
+    (Web Workers). The scripts listed ran in the long frames before the paint.",
+};
+const FIX_INTERACTION: Fix = Fix {
+    action: "Keep event handlers short: update the screen first, and yield before the rest of the work.",
+    how: "Scripts running in the frames around the slowest interaction \
     delayed its next paint. Keep event handlers short: do the visible update first and yield \
     before the rest (`scheduler.yield()`, `requestAnimationFrame` + `setTimeout`), debounce \
     work triggered on every input, and move third-party or analytics work off the critical \
-    interaction path.";
+    interaction path.",
+};
 
 /// The load and interaction findings.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -137,7 +143,7 @@ fn load(cx: &Context<'_>) -> Option<Finding> {
                  TBT rule) from navigation start to {paint_name}"
             ),
         },
-        FIX_LOAD,
+        &FIX_LOAD,
     ))
 }
 
@@ -179,7 +185,7 @@ fn interaction(cx: &Context<'_>) -> Option<Finding> {
                      capped at what INP exceeds the good threshold (200 ms) by"
                 .into(),
         },
-        FIX_INTERACTION,
+        &FIX_INTERACTION,
     ))
 }
 

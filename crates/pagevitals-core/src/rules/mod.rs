@@ -152,8 +152,21 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// What fixing it would save.
     pub saving: Saving,
+    /// The fix in one sentence, for one-line summaries (Markdown, JUnit, the terminal);
+    /// empty in reports written before it existed.
+    #[serde(default)]
+    pub action: String,
     /// One paragraph on how to fix it.
     pub fix: String,
+}
+
+/// A rule's advice: the fix in one sentence, and the paragraph on how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fix {
+    /// One sentence, imperative: what to do ([`Finding::action`]).
+    pub action: &'static str,
+    /// One paragraph: how, with the details ([`Finding::fix`]).
+    pub how: &'static str,
 }
 
 impl Finding {
@@ -163,7 +176,7 @@ impl Finding {
         title: impl Into<String>,
         evidence: Vec<Evidence>,
         saving: Saving,
-        fix: &str,
+        fix: &Fix,
     ) -> Self {
         let mut finding = Finding {
             id: id.to_owned(),
@@ -171,7 +184,8 @@ impl Finding {
             severity: Severity::Low,
             evidence,
             saving,
-            fix: fix.to_owned(),
+            action: fix.action.to_owned(),
+            fix: fix.how.to_owned(),
         };
         let rank = finding.rank_ms();
         finding.severity = if rank >= WASTED_MS_FOR_POOR {
@@ -401,7 +415,10 @@ mod tests {
                     bytes,
                     method: String::new(),
                 },
-                "",
+                &Fix {
+                    action: "",
+                    how: "",
+                },
             )
         };
         assert_eq!(f(Some(800.0), None).severity, Severity::High);
@@ -419,6 +436,15 @@ mod recorded {
     //! The rules on every log recorded from real Chromium and Firefox (`tests/data`).
 
     use super::*;
+
+    /// What a one-line summary can print: a capitalised sentence of at most 140 characters,
+    /// ending with its only full stop.
+    fn is_one_sentence(text: &str) -> bool {
+        text.chars().next().is_some_and(char::is_uppercase)
+            && text.len() <= 140
+            && text.ends_with('.')
+            && !text[..text.len() - 1].contains(". ")
+    }
 
     #[test]
     fn recorded_logs_give_ranked_serialisable_findings() {
@@ -448,6 +474,14 @@ mod recorded {
                 .map(|f| f.id.as_str())
                 .collect();
             assert!(json.is_array(), "{name}");
+            for f in &report.recommendations {
+                assert!(
+                    is_one_sentence(&f.action),
+                    "{name}: {}: {:?}",
+                    f.id,
+                    f.action
+                );
+            }
             // The recording server sends hero.png with max-age=3600: a short lifetime.
             if log.records.iter().any(|r| {
                 matches!(r, crate::log::Record::Response(resp)

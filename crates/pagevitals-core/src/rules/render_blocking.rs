@@ -20,7 +20,7 @@
 //! blocking `<link>`/`<script>` elements of the document (`media`, `async`, `defer`, `type`)
 //! at `DOMContentLoaded`.
 
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::resources::{Availability, ResourceType, Source};
 
 /// Lighthouse `render-blocking-resources.js` `MINIMUM_WASTED_MS`: "ignore stylesheets that
@@ -30,11 +30,14 @@ pub const MINIMUM_WASTED_MS: f64 = 50.0;
 /// The rule's id.
 pub const ID: &str = "render-blocking-resources";
 
-const FIX: &str = "Inline the CSS the first screen needs into the HTML and load the rest \
+const FIX: Fix = Fix {
+    action: "Inline the critical CSS and give scripts in the head `defer` or `async`, so that the first paint waits for nothing else.",
+    how: "Inline the CSS the first screen needs into the HTML and load the rest \
     without blocking (a `media` attribute that does not match, or `rel=preload` swapped to a \
     stylesheet on load); give scripts in the head `defer` or `async` (or make them modules), \
     or move them to the end of the body. The browser then paints as soon as the HTML and the \
-    critical CSS have arrived instead of waiting for every blocking download.";
+    critical CSS have arrived instead of waiting for every blocking download.",
+};
 
 /// The finding, if any request blocked the first paint for long enough.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -95,7 +98,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      request before FCP (the time the paint waited after the HTML arrived)"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

@@ -13,7 +13,7 @@
 //!   [`super::text_compression::IGNORE_THRESHOLD_IN_BYTES`]. **Saving:** those bytes.
 
 use super::text_compression::IGNORE_THRESHOLD_IN_BYTES;
-use super::{Context, Evidence, Finding, STATIC_TYPES, Saving, finite, status};
+use super::{Context, Evidence, Finding, Fix, STATIC_TYPES, Saving, finite, status};
 use crate::metric::NavigationType;
 
 /// The rule's id.
@@ -22,11 +22,14 @@ pub const ID: &str = "repeat-view-cache";
 /// HTTP 304 Not Modified.
 const NOT_MODIFIED: u16 = 304;
 
-const FIX: &str = "On this repeat view the browser downloaded static files again instead of \
+const FIX: Fix = Fix {
+    action: "Give static files a cache lifetime and a validator, and keep their URLs stable between views.",
+    how: "On this repeat view the browser downloaded static files again instead of \
     using its cache. Give them a cache lifetime (`max-age`; a year and `immutable` for files \
     with a content hash in the name) and a validator (`ETag`), avoid `no-store`, and keep \
     their URLs stable between views (no per-request query strings or cache-busting \
-    timestamps).";
+    timestamps).",
+};
 
 /// The finding, if a repeat view re-downloaded static assets.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -83,7 +86,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      this repeat view"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

@@ -23,7 +23,7 @@
 //! and >= 10 %, with no 20000-byte alternative; this rule follows the source.
 
 use super::render_blocking::plural;
-use super::{Context, Evidence, Finding, Saving, mime_essence};
+use super::{Context, Evidence, Finding, Fix, Saving, mime_essence};
 use crate::resources::Request;
 
 /// Lighthouse `uses-text-compression.js` (and DevTools `DocumentLatency.ts`)
@@ -40,11 +40,14 @@ const COMPRESSED_ENCODINGS: [&str; 4] = ["gzip", "br", "deflate", "zstd"];
 /// The rule's id.
 pub const ID: &str = "uses-text-compression";
 
-const FIX: &str = "Turn on compression for text responses at the server or CDN: Brotli \
+const FIX: Fix = Fix {
+    action: "Compress text responses with Brotli or gzip at the server or CDN.",
+    how: "Turn on compression for text responses at the server or CDN: Brotli \
     (`br`) where the client accepts it, gzip otherwise, for HTML, CSS, JavaScript, JSON, SVG \
     and other text types. Pre-compress static files at build time so the server does not \
     compress on every request, and check that a proxy in between does not strip \
-    `Content-Encoding`.";
+    `Content-Encoding`.",
+};
 
 /// DevTools' estimated compression saving for a MIME type essence, as a share of the body
 /// (`DocumentLatency.ts` `getCompressionSavings`, ratios from HTTP Archive).
@@ -143,7 +146,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      type (CSS 80 %, HTML/JS 67 %, other text 50 %)"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 

@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Evidence, Finding, Saving, finite};
+use super::{Context, Evidence, Finding, Fix, Saving, finite};
 use crate::log::{Entry, Record};
 use crate::resources::{host, registrable_domain};
 
@@ -34,11 +34,14 @@ const TOP_ENTITIES: usize = 10;
 /// The rule's id.
 pub const ID: &str = "third-party-summary";
 
-const FIX: &str = "Third-party code ran long on the main thread. Remove tags that no longer \
+const FIX: Fix = Fix {
+    action: "Remove the third-party tags that do not earn their cost, and load the rest after the page is interactive.",
+    how: "Third-party code ran long on the main thread. Remove tags that no longer \
     earn their cost, load the rest after the page is interactive (`async`/`defer`, on user \
     interaction, or behind a facade for embeds such as chat widgets and video players), \
     self-host critical third-party files, and move analytics to a worker (e.g. Partytown) or \
-    to the server.";
+    to the server.",
+};
 
 /// The finding, if third-party scripts ran long.
 pub fn check(cx: &Context<'_>) -> Vec<Finding> {
@@ -102,7 +105,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
                      lower bound); bytes: third-party transfer size"
                 .into(),
         },
-        FIX,
+        &FIX,
     )]
 }
 
