@@ -111,6 +111,15 @@ export function launchWithExtension(options?: {
 /** The extension's report for the latest page view of `url`, or null. */
 export function extensionReport(context: BrowserContext, url: string): Promise<Report | null>;
 
+/** The attachment name `attachReport` uses and `pagevitals/reporter` collects. */
+export const REPORT_ATTACHMENT: 'pagevitals-report';
+
+/** Attaches a report to the running Playwright test, for `pagevitals/reporter`. */
+export function attachReport(testInfo: { attach(name: string, options: { body: string; contentType: string }): Promise<void> }, report: Report): Promise<void>;
+
+/** Reads a saved report or entry log's text: the report, or why the text is neither. */
+export function readReport(text: string): { report: Report } | { error: { message: string } };
+
 /**
  * Chromium: empties the HTTP cache and cookies, and the storage of `origins` (default: the
  * page's own), so that the next load is a first visit. The extension's storage is kept.

@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { initSync, analyze, checkReports } from '../dist/headless/pagevitals_engine.js';
+import { initSync, analyze, checkReports, readReport as readReportJson } from '../dist/headless/pagevitals_engine.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -288,6 +288,26 @@ export function checkBudget(reports, budgetText = '', budgetName = 'budget.json'
   const out = JSON.parse(checkReports(budgetName, budgetText, JSON.stringify(runs)));
   if (out.error) throw new Error(`PageVitals: ${out.error.message}`);
   return out.evaluation;
+}
+
+/** The name under which `attachReport` attaches a report, and `pagevitals/reporter` finds it. */
+export const REPORT_ATTACHMENT = 'pagevitals-report';
+
+/**
+ * Attaches `report` to the running Playwright test (`testInfo`), for `pagevitals/reporter` to
+ * collect into one result file; it also shows in Playwright's HTML report.
+ */
+export async function attachReport(testInfo, report) {
+  await testInfo.attach(REPORT_ATTACHMENT, { body: JSON.stringify(report), contentType: 'application/json' });
+}
+
+/**
+ * Reads the text of a saved report or entry log (analysed into a report): `{report}`, or
+ * `{error: {message}}` saying what the text is not.
+ */
+export function readReport(text) {
+  engine();
+  return JSON.parse(readReportJson(text));
 }
 
 const UNIT_SUFFIX = { ms: ' ms', kiB: ' KiB', count: '', unitless: '', score: '' };

@@ -7,17 +7,18 @@
 // Exit status: 0 measured (and the budget, if one was given, passed; warnings pass), 1 a budget
 // failed, 2 bad input or a browser or navigation error (one line on stderr says why). Results of
 // the URLs already audited are still written when a later one fails.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
 import { serveTwoOrigins } from './server.mjs';
-import { checkBudget } from '../../headless/index.mjs';
+import { loadBudget } from './check.mjs';
+import { InputError, METRIC_ORDER, UsageError, medianRun, pageResult, parseShard, resultFile, runVerb, shardOf } from './result.mjs';
 import { describeMetric, describePage, formatMetric, junitXml, markdownSummary, recommendationLines } from './audit-format.mjs';
 
-const USAGE = `usage: scripts/audit [options] [URL ...]
+export const USAGE = `usage: pagevitals audit [options] [URL ...]
 With no URL, serves and audits the bundled demo site (tests/sites/demo).
   --browser chromium|firefox  browser to measure in (default chromium)
   --runs N                    runs per URL (default 1); several give median, p75 and spread
@@ -29,19 +30,19 @@ With no URL, serves and audits the bundled demo site (tests/sites/demo).
   --interactions FILE         ES module whose default export async (page, {url, run}) drives
                               each page after load (clicks and keys for INP); run 0 is
                               the priming load of --cache warm
-  --json FILE                 write all results as JSON
+  --shard I/N                 audit only shard I of N of the URLs (every N-th, from the I-th):
+                              the same slice on every machine; join with pagevitals merge
+  --json FILE                 write the result file (schema pagevitals-result)
   --junit FILE                write JUnit XML (a test case per budget item and per page)
   --markdown FILE             write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
   --timeout MS                navigation and measurement timeout per page (default 30000)
   --settle MS                 extra time on each page after load and idle, before leaving it
-                              (default 0), for late shifts and paints`;
-
-export const METRIC_ORDER = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+                              (default 0), for late shifts and paints
+Exit status: 0 measured (budget passed; warnings pass), 1 a budget failed, 2 bad input or a
+browser or navigation error.`;
 
 /** The browsing states a run can start from (the report's `run.cache`). */
 const CACHE_STATES = ['cold', 'warm'];
-
-class InputError extends Error {}
 
 function parse(argv) {
   let args;
@@ -60,50 +61,34 @@ function parse(argv) {
         markdown: { type: 'string' },
         timeout: { type: 'string', default: '30000' },
         settle: { type: 'string', default: '0' },
-        help: { type: 'boolean' },
+        shard: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
-    throw new InputError(error.message);
+    throw new UsageError(error.message);
   }
   const o = args.values;
   if (o.help) return { help: true };
-  if (!launchers[o.browser]) throw new InputError(`unknown browser '${o.browser}' (chromium or firefox)`);
+  if (!launchers[o.browser]) throw new UsageError(`unknown browser '${o.browser}' (chromium or firefox)`);
   const runs = Number(o.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new InputError(`--runs must be a whole number from 1 to 100, not '${o.runs}'`);
-  if (!CACHE_STATES.includes(o.cache)) throw new InputError(`--cache must be cold or warm, not '${o.cache}'`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be a whole number from 1 to 100, not '${o.runs}'`);
+  if (!CACHE_STATES.includes(o.cache)) throw new UsageError(`--cache must be cold or warm, not '${o.cache}'`);
   const timeoutMs = Number(o.timeout);
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) throw new InputError(`--timeout must be at least 1000 ms, not '${o.timeout}'`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) throw new UsageError(`--timeout must be at least 1000 ms, not '${o.timeout}'`);
   for (const url of args.positionals) {
     let parsed;
     try {
       parsed = new URL(url);
     } catch {
-      throw new InputError(`not a URL: ${url}`);
+      throw new UsageError(`not a URL: ${url}`);
     }
-    if (!['http:', 'https:'].includes(parsed.protocol)) throw new InputError(`not an http(s) URL: ${url}`);
+    if (!['http:', 'https:'].includes(parsed.protocol)) throw new UsageError(`not an http(s) URL: ${url}`);
   }
   const settleMs = Number(o.settle);
-  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) throw new InputError(`--settle must be 0 to 60000 ms, not '${o.settle}'`);
-  return { ...o, runs, timeoutMs, settleMs, urls: args.positionals };
-}
-
-/** The budget's text and name, checked before any browser starts. */
-function loadBudget(option) {
-  if (option === undefined) return null;
-  if (option === 'default') return { name: 'built-in', text: '' };
-  let text;
-  try {
-    text = readFileSync(option, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read budget ${option}: ${error.code ?? error.message}`);
-  }
-  try {
-    checkBudget([], text, option);
-  } catch (error) {
-    throw new InputError(error.message.replace(/^PageVitals: /, 'bad budget: '));
-  }
-  return { name: option, text };
+  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) throw new UsageError(`--settle must be 0 to 60000 ms, not '${o.settle}'`);
+  const shard = o.shard === undefined ? null : parseShard(o.shard);
+  return { ...o, runs, timeoutMs, settleMs, shard, urls: args.positionals };
 }
 
 async function loadInteractions(option) {
@@ -115,13 +100,6 @@ async function loadInteractions(option) {
   } catch (error) {
     throw new InputError(`cannot load interactions ${option}: ${error.message}`);
   }
-}
-
-/** Median and p75 by nearest rank, as the budget evaluation aggregates, and the spread. */
-export function summarize(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
-  return { n: sorted.length, median: rank(0.5), p75: rank(0.75), min: sorted[0], max: sorted.at(-1) };
 }
 
 /** How long the network must be idle (no request in flight) before a page counts as loaded. */
@@ -193,35 +171,6 @@ async function measure(session, state, url, { interactions, run, timeoutMs, sett
   }
 }
 
-/** The run whose LCP (else FCP) is the median: its recommendations represent the page. */
-function medianRun(reports) {
-  const key = (r) => r.metrics.LCP?.value ?? r.metrics.FCP?.value ?? 0;
-  const sorted = [...reports].sort((a, b) => key(a) - key(b));
-  return sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)];
-}
-
-function pageResult(url, cache, reports, budget, error) {
-  const summary = {};
-  for (const name of METRIC_ORDER) {
-    const values = reports.map((r) => r.metrics[name]?.value).filter((v) => v !== undefined);
-    if (values.length) summary[name] = summarize(values);
-  }
-  const evaluation = budget && reports.length ? checkBudget(reports, budget.text, budget.name) : null;
-  const representative = reports.length ? medianRun(reports) : null;
-  return {
-    url,
-    cache,
-    runs: reports.length,
-    error: error ?? null,
-    summary,
-    unsupportedEntryTypes: representative?.unsupportedEntryTypes ?? [],
-    verdict: representative?.score?.field ?? null,
-    recommendations: representative?.recommendations ?? [],
-    evaluation,
-    reports,
-  };
-}
-
 function printPage(result, runsWanted) {
   const out = [];
   out.push(`\n${result.url}  (${result.runs}/${runsWanted} ${result.cache} run${runsWanted > 1 ? 's' : ''})`);
@@ -261,22 +210,24 @@ function printPage(result, runsWanted) {
 
 function writeOutputs(options, results, meta) {
   const written = [];
+  const file = resultFile('pagevitals audit', results, meta);
   if (options.json) {
-    writeFileSync(options.json, JSON.stringify({ ...meta, results }, null, 2) + '\n');
+    writeFileSync(options.json, JSON.stringify(file, null, 2) + '\n');
     written.push(options.json);
   }
   if (options.junit) {
-    writeFileSync(options.junit, junitXml(results, meta));
+    writeFileSync(options.junit, junitXml(results, file));
     written.push(options.junit);
   }
   if (options.markdown) {
-    writeFileSync(options.markdown, markdownSummary(results, meta));
+    writeFileSync(options.markdown, markdownSummary(results, file));
     written.push(options.markdown);
   }
   if (written.length) console.error(`wrote ${written.join(', ')}`);
 }
 
-async function main(argv) {
+/** `pagevitals audit`: returns the exit status; throws on bad input or a browser error. */
+export async function run(argv) {
   const options = parse(argv);
   if (options.help) {
     console.log(USAGE);
@@ -285,20 +236,28 @@ async function main(argv) {
   const budget = loadBudget(options.budget);
   const interactions = await loadInteractions(options.interactions);
   let server = null;
-  let urls = options.urls;
-  if (urls.length === 0) {
+  let listed = options.urls;
+  if (listed.length === 0) {
     // Two loopback origins: the demo's reviews widget comes from the second (a third party).
     server = await serveTwoOrigins(join(ROOT, 'tests/sites/demo'));
-    urls = [`${server.url}/index.html`];
+    listed = [`${server.url}/index.html`];
   }
+  const urls = options.shard ? shardOf(listed, options.shard) : listed;
   const results = [];
-  const meta = { tool: 'pagevitals-audit', schema: 'pagevitals-audit', version: 1, browser: options.browser, runsPerUrl: options.runs, cache: options.cache, budget: budget?.name ?? null };
+  const meta = {
+    browser: options.browser,
+    runsPerUrl: options.runs,
+    cache: options.cache,
+    budget: budget?.name ?? null,
+    ...(options.shard && { urls: listed, shard: options.shard }),
+  };
   let session;
   try {
     session = await launchers[options.browser]().catch((error) => {
       throw new Error(`cannot start ${options.browser}: ${error.message.split('\n')[0]}`);
     });
     meta.browserVersion = session.version;
+    if (options.shard) console.error(`Shard ${options.shard.index}/${options.shard.total}: ${urls.length} of ${listed.length} URLs`);
     const what = options.cache === 'cold' ? 'from a cold cache' : 'as repeat views (warm cache, after a priming load)';
     console.error(`Auditing ${urls.length} URL${urls.length > 1 ? 's' : ''} in ${session.name} ${session.version} with the PageVitals extension, ${options.runs} run${options.runs > 1 ? 's' : ''} each ${what}`);
     for (const [i, url] of urls.entries()) {
@@ -348,12 +307,7 @@ async function main(argv) {
   return results.some((r) => r.evaluation?.status === 'fail') ? 1 : 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(`audit: ${error.message.split('\n')[0]}${error instanceof InputError ? ' (scripts/audit --help for usage)' : ''}`);
-      process.exit(2);
-    },
-  );
+// Run directly (the benchmarks and older scripts do): the same as `pagevitals audit`.
+if (import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exit(await runVerb('audit', run, process.argv.slice(2)));
 }

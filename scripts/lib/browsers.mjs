@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
-const GECKO_ID = manifest.browser_specific_settings.gecko.id;
+/** The add-on id Firefox knows the built extension by (its manifest's gecko id). */
+const geckoId = () => JSON.parse(readFileSync(join(ROOT, 'dist/firefox/manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
 /** Fixed so that tests can open the extension's pages; Firefox otherwise picks a random one. */
 const FIREFOX_EXTENSION_UUID = '6d1f5c2e-9a47-4b8e-9f0c-2a7e5b3c8d14';
 
@@ -34,6 +34,32 @@ function which(names) {
     }
   }
   return null;
+}
+
+/**
+ * The Chromium to run: $PAGEVITALS_CHROMIUM, else the system's (`chromium`,
+ * `chromium-browser`), else the one `npx playwright install chromium` downloaded.
+ */
+function findChromium(chromium) {
+  const named = process.env.PAGEVITALS_CHROMIUM;
+  if (named) {
+    if (!existsSync(named)) throw new Error(`Chromium not found at PAGEVITALS_CHROMIUM=${named}`);
+    return named;
+  }
+  const system = which(['chromium', 'chromium-browser']);
+  if (system) return system;
+  let downloaded = null;
+  try {
+    downloaded = chromium.executablePath();
+  } catch {
+    // playwright-core knows no browser of its own here
+  }
+  if (downloaded && existsSync(downloaded)) return downloaded;
+  throw new Error(
+    existsSync(join(ROOT, 'scripts/setup'))
+      ? 'Chromium not found: run scripts/setup'
+      : 'Chromium not found: install one (apt install chromium, or npx playwright install chromium) or set PAGEVITALS_CHROMIUM',
+  );
 }
 
 function requireExtension(browser) {
@@ -65,9 +91,8 @@ export async function launchChromium({
   startUrl = 'about:blank',
   attachAfter = null,
 } = {}) {
-  const executablePath = which(['chromium', 'chromium-browser']);
-  if (!executablePath) throw new Error('Chromium not found: run scripts/setup');
   const { chromium } = await import('playwright-core');
+  const executablePath = findChromium(chromium);
   const profile = mkdtempSync(join(tmpdir(), 'pv-chromium-'));
   const dir = extension ? requireExtension('chromium') : null;
   const args = [
@@ -268,8 +293,10 @@ export const FIREFOX_PROFILE_INTERVAL_MS = 4;
  * `prefs`: more Firefox preferences for this browser (`about:config` names).
  */
 export async function launchFirefox({ extension = true, network = true, profile = null, prefs = {} } = {}) {
-  const executablePath = which(['firefox-esr', 'firefox']);
-  if (!executablePath) throw new Error('Firefox not found: run scripts/setup');
+  const executablePath = process.env.PAGEVITALS_FIREFOX || which(['firefox-esr', 'firefox']);
+  if (!executablePath) {
+    throw new Error(existsSync(join(ROOT, 'scripts/setup')) ? 'Firefox not found: run scripts/setup' : 'Firefox not found: install Firefox ESR (apt install firefox-esr) or set PAGEVITALS_FIREFOX');
+  }
   const { default: puppeteer } = await import('puppeteer-core');
   const dir = extension ? requireExtension('firefox') : null;
   const browser = await puppeteer.launch({
@@ -292,7 +319,7 @@ export async function launchFirefox({ extension = true, network = true, profile 
       },
     }),
     extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId()]: FIREFOX_EXTENSION_UUID }),
       ...prefs,
     },
   });

@@ -81,7 +81,7 @@ describe('audit command', () => {
     const { code, stderr } = await audit(['--timeout', '1500', '--json', json, `${server.url}/basic.html?first`, unreachable, slow]);
     assert.equal(code, 2);
     const last = stderr.trim().split('\n').at(-1);
-    assert.match(last, /^audit: cannot load http:\/\/127\.0\.0\.1:\d+\/unreachable: .*ERR_CONNECTION_REFUSED/);
+    assert.match(last, /^pagevitals audit: cannot load http:\/\/127\.0\.0\.1:\d+\/unreachable: .*ERR_CONNECTION_REFUSED/);
     const { results } = JSON.parse(readFileSync(json, 'utf8'));
     assert.equal(results[0].runs, 1);
     assert.ok(results[0].summary.FCP);
@@ -93,7 +93,7 @@ describe('audit command', () => {
     const json = join(dir, 'c.json');
     const { code, stderr } = await audit(['--json', json, `${server.url}/basic.html`], { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'pv-empty-path-')) });
     assert.equal(code, 2);
-    assert.match(stderr.trim().split('\n').at(-1), /^audit: cannot start chromium: Chromium not found: run scripts\/setup$/);
+    assert.match(stderr.trim().split('\n').at(-1), /^pagevitals audit: cannot start chromium: Chromium not found: run scripts\/setup$/);
     assert.match(JSON.parse(readFileSync(json, 'utf8')).results[0].error, /Chromium not found/);
   });
 

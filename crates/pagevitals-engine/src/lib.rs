@@ -85,6 +85,46 @@ pub fn check_reports(budget_name: &str, budget_text: &str, reports_json: &str) -
     serde_json::json!({"evaluation": pagevitals_core::evaluate(&file, &reports)}).to_string()
 }
 
+/// Reads a saved file that holds one page view: a report (schema `pagevitals-report`, the
+/// version this build writes) or an entry log (format `pagevitals-entry-log`, analysed into
+/// one). Returns `{"report": ...}` or `{"error": {"message"}}`, the message one line that says
+/// what the file is not (the caller prefixes the file's name).
+#[wasm_bindgen(js_name = readReport)]
+pub fn read_report(text: &str) -> String {
+    let outcome = read_report_value(text).map_or_else(
+        |message| serde_json::json!({"error": {"message": message}}),
+        |report| serde_json::json!({"report": report}),
+    );
+    outcome.to_string()
+}
+
+fn read_report_value(text: &str) -> Result<Report, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let field = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+    if field("format") == Some(pagevitals_core::log::FORMAT) {
+        let log = pagevitals_core::parse_log(text).map_err(|e| e.to_string())?;
+        return Ok(pagevitals_core::analyze(&log));
+    }
+    if field("schema") != Some(pagevitals_core::report::SCHEMA) {
+        return Err(format!(
+            "neither a result (\"schema\": \"pagevitals-result\"), a report (\"schema\": \"{}\") \
+             nor an entry log (\"format\": \"{}\")",
+            pagevitals_core::report::SCHEMA,
+            pagevitals_core::log::FORMAT
+        ));
+    }
+    let version = value.get("version").and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(pagevitals_core::report::VERSION)) {
+        return Err(format!(
+            "report version {}, this build reads version {}",
+            version.map_or("missing".to_owned(), |v| v.to_string()),
+            pagevitals_core::report::VERSION
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| format!("not a valid report: {e}"))
+}
+
 /// [`analyze`] with an optional budget, callable natively.
 pub fn analyze_with_budget_json(log_json: &str, budget: Option<(&str, &str)>) -> String {
     let outcome = match pagevitals_core::parse_log(log_json) {
