@@ -6,7 +6,7 @@
 //   pagevitals schema report|result|budget     print a JSON Schema
 // Exit status, for every verb: 0 pass, 1 a budget failed, 2 bad input or a browser or
 // navigation error (one line on stderr says why).
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -45,6 +45,7 @@ export async function main(argv) {
   return runVerb(verb, run, rest);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+// Run as a command (npx and npm's bin links reach this file through a symbolic link).
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
