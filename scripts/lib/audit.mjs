@@ -134,7 +134,28 @@ function trackNetwork(page) {
  * One run of `url` in `state` (from `session.isolate()`): open, wait for the agent, interact,
  * let the page settle, leave, and read the final report.
  */
+/**
+ * With PAGEVITALS_TRACE=1, `mark(step)` prints one line per run on stderr when `done()` is
+ * called: how long each step took, ms (what docs/benchmarks.md's breakdowns are made of).
+ */
+function tracer(url) {
+  if (!process.env.PAGEVITALS_TRACE) return { mark() {}, done() {} };
+  let last = performance.now();
+  const steps = [];
+  return {
+    mark(step) {
+      const now = performance.now();
+      steps.push(`${step} ${Math.round(now - last)}`);
+      last = now;
+    },
+    done() {
+      console.error(`trace ${url}: ${steps.join(', ')} ms`);
+    },
+  };
+}
+
 async function measure(session, state, url, { interactions, run, timeoutMs, settleMs }) {
+  const trace = tracer(url);
   let quiet = null;
   const page = await state
     .open(url, { timeoutMs, beforeLoad: (p) => (quiet = trackNetwork(p)) })
@@ -142,13 +163,20 @@ async function measure(session, state, url, { interactions, run, timeoutMs, sett
       throw new Error(`cannot load ${url}: ${error.message.split('\n')[0]}`);
     });
   try {
+    trace.mark('open and load');
     const origin = await page.evaluate(() => performance.timeOrigin);
     const mine = (_, s) => s.log.page.timeOrigin === origin;
-    await waitForReport(session, url, (r, s) => mine(r, s) && r.metrics.TTFB, { timeoutMs }).catch(() => {
-      throw new Error(`no report from the extension for ${url} within ${timeoutMs} ms`);
-    });
-    if (interactions) await interactions(page, { url, run });
+    if (interactions) {
+      // The agent listens before the script clicks: an interaction shorter than the browser's
+      // buffered threshold (104 ms) would otherwise be missed.
+      await waitForReport(session, url, (r, s) => mine(r, s) && r.metrics.TTFB, { timeoutMs }).catch(() => {
+        throw new Error(`no report from the extension for ${url} within ${timeoutMs} ms`);
+      });
+      trace.mark('first report');
+      await interactions(page, { url, run });
+    }
     await quiet?.(NETWORK_QUIET_MS, timeoutMs);
+    trace.mark('network quiet');
     // Let the page settle (the network quiet, then the main thread idle, at most a second,
     // plus --settle), then leave:
     // hiding the page makes LCP, CLS and INP final, as they are when a user leaves. Shifts
@@ -158,16 +186,24 @@ async function measure(session, state, url, { interactions, run, timeoutMs, sett
         new Promise((r) => requestIdleCallback(() => setTimeout(r, extra), { timeout: 1000 })),
       settleMs,
     );
+    trace.mark('idle');
     await page.goto('about:blank').catch(() => {});
+    trace.mark('leave');
     const { report } = await waitForReport(
       session,
       url,
-      (r, s) => mine(r, s) && (r.metrics.LCP || r.unsupportedEntryTypes.includes('largest-contentful-paint') || r.metrics.FCP === undefined),
-      { timeoutMs },
-    );
+      // The view has its last batch (the one with `pagehide`): its metrics are final.
+      (r, s) => mine(r, s) && s.log.records.some((x) => x.lifecycle === 'pagehide'),
+      { timeoutMs, intervalMs: 25 },
+    ).catch((error) => {
+      throw new Error(`no final report from the extension for ${url} within ${timeoutMs} ms (${error.message.split('; latest')[0]})`);
+    });
+    trace.mark('final report');
     return report;
   } finally {
     await page.close().catch(() => {});
+    trace.mark('close');
+    trace.done();
   }
 }
 

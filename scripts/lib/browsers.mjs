@@ -417,11 +417,11 @@ async function exitOnItsOwn(browser, timeoutMs = 120_000) {
 }
 
 /**
- * Calls `check` every 100 ms until it resolves truthy, and returns that value; after
+ * Calls `check` every `intervalMs` (100) until it resolves truthy, and returns that value; after
  * `timeoutMs`, throws what `onTimeout()` gives. Polling a condition, never sleeping a guess.
  * An error thrown by `check` ends the wait.
  */
-export async function pollUntil(check, { timeoutMs = 10_000, onTimeout } = {}) {
+export async function pollUntil(check, { timeoutMs = 10_000, onTimeout, intervalMs = 100 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -429,7 +429,7 @@ export async function pollUntil(check, { timeoutMs = 10_000, onTimeout } = {}) {
     if (Date.now() > deadline) {
       throw onTimeout?.() ?? new Error(`condition not met within ${timeoutMs} ms: ${check}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -440,12 +440,18 @@ export const launchers = { chromium: launchChromium, firefox: launchFirefox };
  * same URL is a later view).
  */
 export async function viewsFor(session, url) {
-  const states = await session.extensionStates();
+  // Filtered where the storage is, so that only this URL's views cross the DevTools or
+  // WebDriver connection: a long audit stores many views, and reading them all at every poll
+  // grew each wait by tens of ms per page audited before.
+  const views = await session.extensionEval(
+    (wanted) =>
+      (globalThis.browser ?? globalThis.chrome).storage.session
+        .get(null)
+        .then((all) => Object.entries(all).filter(([key, s]) => key.startsWith('view:') && s?.log?.page?.url === wanted).map(([, s]) => s)),
+    url,
+  );
   const order = (s) => [s.log.page.timeOrigin ?? 0, s.log.page.restoredAt ?? 0];
-  return Object.entries(states)
-    .filter(([key, s]) => key.startsWith('view:') && s?.log?.page?.url === url)
-    .map(([, s]) => s)
-    .sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
+  return views.sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
 }
 
 /**
@@ -453,7 +459,7 @@ export async function viewsFor(session, url) {
  * satisfies `ready(report, state)` exists, or throws after `timeoutMs` with what was there.
  * Polling a condition, not sleeping a guess.
  */
-export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } = {}) {
+export async function waitForReport(session, url, ready, { timeoutMs = 15_000, intervalMs = 100 } = {}) {
   let views = [];
   return pollUntil(
     async () => {
@@ -464,6 +470,7 @@ export async function waitForReport(session, url, ready, { timeoutMs = 15_000 } 
     },
     {
       timeoutMs,
+      intervalMs,
       onTimeout: () =>
         new Error(`no ready report for ${url} within ${timeoutMs} ms; latest: ${JSON.stringify(views.at(-1)?.report ?? null)}`),
     },
