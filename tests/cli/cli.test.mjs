@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import Ajv2020 from 'ajv/dist/2020.js';
+
 import { analyzeLog } from '../../headless/index.mjs';
 import { mergeResults, pageResult, resultFile, shardOf } from '../../scripts/lib/result.mjs';
 
@@ -209,5 +211,26 @@ describe('pagevitals', () => {
     const unknown = await pagevitals(['compare']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^pagevitals: unknown command 'compare'/);
+  });
+});
+
+describe('JSON Schemas, checked with Ajv (draft 2020-12)', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const schema = (which) => JSON.parse(readFileSync(join(ROOT, `schemas/${which}.schema.json`), 'utf8'));
+
+  test('the budget schema takes the extended budgets the engine takes, and refuses what it refuses', () => {
+    const budget = ajv.compile(schema('budget'));
+    for (const file of ['tests/data/budgets/extended.json', 'tests/data/cli/warn.budget.json']) {
+      assert.ok(budget(JSON.parse(readFileSync(join(ROOT, file), 'utf8'))), `${file}: ${ajv.errorsText(budget.errors)}`);
+    }
+    assert.equal(budget(JSON.parse(readFileSync(join(ROOT, 'tests/data/budgets/invalid/bad-aggregate.json'), 'utf8'))), false);
+    assert.match(ajv.errorsText(budget.errors), /aggregate/);
+  });
+
+  test('every schema has a versioned id under pagevitals.dev', () => {
+    for (const which of ['report', 'result', 'budget']) {
+      assert.equal(schema(which).$id, `https://pagevitals.dev/schemas/${which}.schema.json`);
+      assert.equal(schema(which).$schema, 'https://json-schema.org/draft/2020-12/schema');
+    }
   });
 });
