@@ -25,6 +25,7 @@
 
 pub mod budget;
 pub mod cls;
+pub mod compare;
 pub mod fcp;
 pub mod inp;
 pub mod interactions;
@@ -42,6 +43,7 @@ pub mod score;
 pub mod server_timing;
 pub mod session_window;
 pub mod soft_navigations;
+pub mod stats;
 #[cfg(test)]
 mod testing;
 pub mod ttfb;
