@@ -3,6 +3,7 @@
 //   pagevitals audit [URL...]                  measure pages in a real browser with the extension
 //   pagevitals check FILE... --budget FILE     check results, reports or logs against a budget
 //   pagevitals merge FILE... --json OUT        join shard results into one result file
+//   pagevitals compare BASE.json CURRENT.json  regression verdicts against a baseline
 //   pagevitals schema report|result|budget     print a JSON Schema
 // Exit status, for every verb: 0 pass, 1 a budget failed, 2 bad input or a browser or
 // navigation error (one line on stderr says why).
@@ -17,6 +18,7 @@ const VERBS = {
   audit: { module: '../scripts/lib/audit.mjs', about: 'measure pages in Chromium or Firefox with the extension (no URL: the bundled demo site)' },
   check: { module: '../scripts/lib/check.mjs', about: 'check result files, reports or entry logs against a budget' },
   merge: { module: '../scripts/lib/merge.mjs', about: 'join result files (shards of one audit) into one' },
+  compare: { module: '../scripts/lib/compare.mjs', about: 'did it get slower? baseline against current runs, with noise-aware verdicts' },
   schema: { module: '../scripts/lib/schema.mjs', about: 'print the JSON Schema of a report, a result file or a budget' },
 };
 

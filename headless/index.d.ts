@@ -120,6 +120,45 @@ export function attachReport(testInfo: { attach(name: string, options: { body: s
 /** Reads a saved report or entry log's text: the report, or why the text is neither. */
 export function readReport(text: string): { report: Report } | { error: { message: string } };
 
+/** One metric of one URL, baseline against current (docs/compare.md). */
+export interface MetricComparison {
+  url: string;
+  metric: string;
+  unit: 'ms' | 'unitless' | 'bytes';
+  base: { n: number; median: number; p75: number };
+  current: { n: number; median: number; p75: number };
+  medianChange: number;
+  medianChangeInterval: [number, number];
+  p75Change: number;
+  p75ChangeInterval: [number, number];
+  pValue: number;
+  exact: boolean;
+  adjustedPValue: number;
+  cliffsDelta: number;
+  floor: number;
+  verdict: 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
+  runsToDecide?: number;
+  ksStatistic: number;
+  ksPValue: number;
+  spreadChanged: boolean;
+}
+
+export interface Comparison {
+  options: { alpha: number; minCliffsDelta: number };
+  adjustment: 'holm';
+  family: number;
+  comparisons: MetricComparison[];
+  counts: Partial<Record<MetricComparison['verdict'], number>>;
+}
+
+type Runs = Report[] | { results: { url: string | null; reports: Report[] }[] };
+
+/** Compares baseline runs against current runs, URL by URL and metric by metric. */
+export function compareRuns(baseline: Runs, current: Runs, options?: { alpha?: number; minCliffsDelta?: number }): Comparison;
+
+/** One line per regression of a comparison. */
+export function describeRegressions(comparison: Comparison): string;
+
 /**
  * Chromium: empties the HTTP cache and cookies, and the storage of `origins` (default: the
  * page's own), so that the next load is a first visit. The extension's storage is kept.
@@ -127,7 +166,7 @@ export function readReport(text: string): { report: Report } | { error: { messag
 export function clearBrowsingState(page: Page, origins?: string[]): Promise<void>;
 
 /** Checks reports (runs) against a budget text (empty: the built-in budget). */
-export function checkBudget(reports: Report | Report[], budgetText?: string, budgetName?: string): Evaluation;
+export function checkBudget(reports: Report | Report[], budgetText?: string, budgetName?: string, options?: { baseline?: Report[] }): Evaluation;
 
 /** One line per budget item that did not pass. */
 export function describeEvaluation(evaluation: Evaluation): string;
@@ -142,6 +181,7 @@ export const pagevitalsMatchers: {
     budgetText?: string,
     budgetName?: string,
   ): { pass: boolean; message: () => string; name: string; expected: unknown; actual: unknown };
+  toNotRegressFrom(received: Runs, baseline: Runs, options?: { alpha?: number; minCliffsDelta?: number }): { pass: boolean; message: () => string };
 };
 
 declare global {
@@ -149,6 +189,7 @@ declare global {
   namespace PlaywrightTest {
     interface Matchers<R> {
       toMeetBudget(budgetText?: string, budgetName?: string): R;
+      toNotRegressFrom(baseline: Runs, options?: { alpha?: number; minCliffsDelta?: number }): R;
     }
   }
 }

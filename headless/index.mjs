@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { initSync, analyze, checkReports, readReport as readReportJson } from '../dist/headless/pagevitals_engine.js';
+import { initSync, analyze, checkReportsAgainst, compareRuns as compareRunsJson, readReport as readReportJson } from '../dist/headless/pagevitals_engine.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -280,14 +280,56 @@ export async function extensionReport(context, url) {
  * Checks reports (one per run) against a budget: the text of a Lighthouse `budget.json` or a
  * PageVitals budget, or nothing for the built-in one (every Core Web Vital good). Returns the
  * evaluation (`status` pass, warn or fail, and a result per budget item); throws on a
- * malformed budget with its file, line:column, pointer and a suggestion.
+ * malformed budget with its file, line:column, pointer and a suggestion. `baseline`: the
+ * runs the budget's `regressions` items are judged against (without: not measurable).
  */
-export function checkBudget(reports, budgetText = '', budgetName = 'budget.json') {
+export function checkBudget(reports, budgetText = '', budgetName = 'budget.json', { baseline = [] } = {}) {
   engine();
   const runs = Array.isArray(reports) ? reports : [reports];
-  const out = JSON.parse(checkReports(budgetName, budgetText, JSON.stringify(runs)));
+  const out = JSON.parse(checkReportsAgainst(budgetName, budgetText, JSON.stringify(runs), JSON.stringify(baseline)));
   if (out.error) throw new Error(`PageVitals: ${out.error.message}`);
   return out.evaluation;
+}
+
+/** URL -> reports, from a list of reports or a result file (`{results: [{url, reports}]}`). */
+function pagesOfRuns(runs) {
+  const pages = new Map();
+  const add = (url, reports) => pages.set(url, [...(pages.get(url) ?? []), ...reports]);
+  if (Array.isArray(runs)) for (const r of runs) add(r.page.url, [r]);
+  else if (runs?.results) for (const r of runs.results) if (r.url && r.reports?.length) add(r.url, r.reports);
+  else if (runs?.page) add(runs.page.url, [runs]);
+  return pages;
+}
+
+/**
+ * Did it get slower? Compares `baseline` runs against `current` runs (each a list of reports,
+ * a result file's contents, or `[{url, base, current}]` pages as the first argument alone),
+ * URL by URL and metric by metric: verdicts `regressed`, `improved`, `unchanged`,
+ * `inconclusive` (docs/compare.md). `options`: `{alpha, minCliffsDelta}`. Throws on runs that
+ * cannot be compared (no URL in common, too few runs for any verdict).
+ */
+export function compareRuns(baseline, current, options = {}) {
+  engine();
+  let pages;
+  if (current === undefined || (Array.isArray(baseline) && baseline[0]?.base)) {
+    pages = baseline;
+  } else {
+    const base = pagesOfRuns(baseline);
+    pages = [...pagesOfRuns(current)].filter(([url]) => base.has(url)).map(([url, reports]) => ({ url, base: base.get(url), current: reports }));
+    options = options ?? {};
+  }
+  const out = JSON.parse(compareRunsJson(JSON.stringify({ pages, options: current === undefined ? {} : options })));
+  if (out.error) throw new Error(`PageVitals: ${out.error.message}`);
+  return out.comparison;
+}
+
+/** One line per regression, for a failure message. */
+export function describeRegressions(comparison) {
+  const unit = (c, v) => (c.unit === 'bytes' ? `${(v / 1024).toFixed(1)} KB` : c.unit === 'unitless' ? v.toFixed(3) : `${Math.round(v)} ms`);
+  return comparison.comparisons
+    .filter((c) => c.verdict === 'regressed')
+    .map((c) => `${c.metric} of ${c.url} regressed: median ${unit(c, c.base.median)} -> ${unit(c, c.current.median)} (${c.medianChange >= 0 ? '+' : '-'}${unit(c, Math.abs(c.medianChange))}, 95 % interval ${unit(c, c.medianChangeInterval[0])} to ${unit(c, c.medianChangeInterval[1])}), p ${c.adjustedPValue < 0.001 ? '< 0.001' : c.adjustedPValue.toFixed(3)} after Holm, Cliff's delta ${c.cliffsDelta.toFixed(2)}`)
+    .join('\n');
 }
 
 /** The name under which `attachReport` attaches a report, and `pagevitals/reporter` finds it. */
@@ -310,7 +352,7 @@ export function readReport(text) {
   return JSON.parse(readReportJson(text));
 }
 
-const UNIT_SUFFIX = { ms: ' ms', kiB: ' KiB', count: '', unitless: '', score: '' };
+const UNIT_SUFFIX = { ms: ' ms', kiB: ' KiB', count: '', unitless: '', score: '', percent: ' %' };
 const number = (value, unit) => {
   if (value === null || value === undefined) return 'not measured';
   const digits = unit === 'score' || unit === 'unitless' ? 3 : unit === 'kiB' ? 1 : 0;
@@ -347,6 +389,18 @@ export function assertBudget(reports, budgetText = '', budgetName = 'budget.json
  * `expect(report).toMeetBudget(budgetText)` (or an array of reports, one per run).
  */
 export const pagevitalsMatchers = {
+  /** `expect(currentRuns).toNotRegressFrom(baselineRuns, options)`. */
+  toNotRegressFrom(received, baseline, options = {}) {
+    const comparison = compareRuns(baseline, received, options);
+    const regressions = describeRegressions(comparison);
+    return {
+      pass: !regressions,
+      message: () =>
+        regressions
+          ? `PageVitals: the runs regressed from the baseline:\n${regressions}`
+          : `PageVitals: no regression from the baseline (${comparison.counts.unchanged ?? 0} unchanged, ${comparison.counts.inconclusive ?? 0} inconclusive)`,
+    };
+  },
   toMeetBudget(received, budgetText = '', budgetName = 'budget.json') {
     let evaluation;
     try {

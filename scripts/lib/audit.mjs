@@ -15,13 +15,15 @@ import { parseArgs } from 'node:util';
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
 import { serveTwoOrigins } from './server.mjs';
 import { loadBudget } from './check.mjs';
+import { compareInputs, comparisonLines, pagesOf } from './compare.mjs';
 import { InputError, METRIC_ORDER, UsageError, medianRun, pageResult, parseShard, resultFile, runVerb, shardOf } from './result.mjs';
 import { describeMetric, describePage, formatMetric, junitXml, markdownSummary, recommendationLines } from './audit-format.mjs';
 
 export const USAGE = `usage: pagevitals audit [options] [URL ...]
 With no URL, serves and audits the bundled demo site (tests/sites/demo).
   --browser chromium|firefox  browser to measure in (default chromium)
-  --runs N                    runs per URL (default 1); several give median, p75 and spread
+  --runs N                    runs per URL (default 1, or 10 with --baseline or --ab); several
+                              give median, p75 and spread
   --cache cold|warm           cold (default): every run is a first visit, from an empty HTTP
                               cache with no cookies, service workers or storage; warm: repeat
                               views, after one uncounted priming load of the URL
@@ -32,14 +34,23 @@ With no URL, serves and audits the bundled demo site (tests/sites/demo).
                               the priming load of --cache warm
   --shard I/N                 audit only shard I of N of the URLs (every N-th, from the I-th):
                               the same slice on every machine; join with pagevitals merge
+  --baseline FILE             compare with an earlier result file (pagevitals compare): verdicts
+                              per URL and metric; exit 1 on a regression
+  --ab                        A/B: the two URLs given are two builds of a page; their runs
+                              alternate in one browser and B is compared with A
+  --alpha A                   significance level of the comparison (default 0.05)
+  --warn-only                 print regressions but do not exit 1 for them
   --json FILE                 write the result file (schema pagevitals-result)
   --junit FILE                write JUnit XML (a test case per budget item and per page)
   --markdown FILE             write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
   --timeout MS                navigation and measurement timeout per page (default 30000)
   --settle MS                 extra time on each page after load and idle, before leaving it
                               (default 0), for late shifts and paints
-Exit status: 0 measured (budget passed; warnings pass), 1 a budget failed, 2 bad input or a
-browser or navigation error.`;
+Exit status: 0 measured (budget passed; warnings pass), 1 a budget failed or a regression,
+2 bad input or a browser or navigation error.`;
+
+/** Runs per URL of an audit with --baseline or --ab when --runs is not given. */
+export const COMPARE_RUNS = 10;
 
 /** The browsing states a run can start from (the report's `run.cache`). */
 const CACHE_STATES = ['cold', 'warm'];
@@ -52,7 +63,7 @@ function parse(argv) {
       allowPositionals: true,
       options: {
         browser: { type: 'string', default: 'chromium' },
-        runs: { type: 'string', default: '1' },
+        runs: { type: 'string' },
         cache: { type: 'string', default: 'cold' },
         budget: { type: 'string' },
         interactions: { type: 'string' },
@@ -62,6 +73,10 @@ function parse(argv) {
         timeout: { type: 'string', default: '30000' },
         settle: { type: 'string', default: '0' },
         shard: { type: 'string' },
+        baseline: { type: 'string' },
+        ab: { type: 'boolean' },
+        alpha: { type: 'string' },
+        'warn-only': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,7 +86,8 @@ function parse(argv) {
   const o = args.values;
   if (o.help) return { help: true };
   if (!launchers[o.browser]) throw new UsageError(`unknown browser '${o.browser}' (chromium or firefox)`);
-  const runs = Number(o.runs);
+  // A comparison needs several runs a side: 10 unless asked otherwise (docs/compare.md).
+  const runs = Number(o.runs ?? (o.baseline || o.ab ? COMPARE_RUNS : 1));
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be a whole number from 1 to 100, not '${o.runs}'`);
   if (!CACHE_STATES.includes(o.cache)) throw new UsageError(`--cache must be cold or warm, not '${o.cache}'`);
   const timeoutMs = Number(o.timeout);
@@ -88,7 +104,11 @@ function parse(argv) {
   const settleMs = Number(o.settle);
   if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) throw new UsageError(`--settle must be 0 to 60000 ms, not '${o.settle}'`);
   const shard = o.shard === undefined ? null : parseShard(o.shard);
-  return { ...o, runs, timeoutMs, settleMs, shard, urls: args.positionals };
+  if (o.ab && args.positionals.length !== 2) throw new UsageError('--ab needs two URLs: A (the baseline) and B');
+  if (o.ab && (o.baseline || shard)) throw new UsageError('--ab compares its two URLs with each other: no --baseline or --shard with it');
+  const alpha = o.alpha === undefined ? undefined : Number(o.alpha);
+  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not '${o.alpha}'`);
+  return { ...o, runs, timeoutMs, settleMs, shard, alpha, urls: args.positionals };
 }
 
 async function loadInteractions(option) {
@@ -270,6 +290,9 @@ export async function run(argv) {
     return 0;
   }
   const budget = loadBudget(options.budget);
+  // Read before any browser starts: a bad baseline is bad input.
+  const baseline = options.baseline === undefined ? null : pagesOf(options.baseline);
+  let comparison = null;
   const interactions = await loadInteractions(options.interactions);
   let server = null;
   let listed = options.urls;
@@ -296,39 +319,33 @@ export async function run(argv) {
     if (options.shard) console.error(`Shard ${options.shard.index}/${options.shard.total}: ${urls.length} of ${listed.length} URLs`);
     const what = options.cache === 'cold' ? 'from a cold cache' : 'as repeat views (warm cache, after a priming load)';
     console.error(`Auditing ${urls.length} URL${urls.length > 1 ? 's' : ''} in ${session.name} ${session.version} with the PageVitals extension, ${options.runs} run${options.runs > 1 ? 's' : ''} each ${what}`);
-    for (const [i, url] of urls.entries()) {
-      const reports = [];
-      let error = null;
-      const cold = options.cache === 'cold';
-      let state = null;
-      try {
-        if (!cold) {
-          // Warm: one fresh state for the URL, primed by a load that is not counted.
-          state = await session.isolate();
-          await measure(session, state, url, { interactions, run: 0, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
-        }
-        for (let run = 1; run <= options.runs; run += 1) {
-          const started = Date.now();
-          if (cold) state = await session.isolate();
-          const report = await measure(session, state, url, { interactions, run, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
-          if (cold) {
-            await state.close();
-            state = null;
-          }
-          report.run = { cache: options.cache, index: run };
-          reports.push(report);
-          const brief = ['LCP', 'CLS', 'INP'].filter((m) => report.metrics[m]).map((m) => `${m} ${formatMetric(m, report.metrics[m].value)}`).join(', ');
-          console.error(`[${i + 1}/${urls.length}] run ${run}/${options.runs} ${url}: ${brief || 'measured'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        }
-      } catch (e) {
-        error = e.message;
-        console.error(`[${i + 1}/${urls.length}] run ${reports.length + 1}/${options.runs} ${url}: ERROR ${error}`);
-      } finally {
-        await state?.close();
+    // Each group's URLs are audited in alternation (an A/B run: A, B, B, A, ...), so that a
+    // drift of the machine hits both alike; a plain audit's groups are single URLs.
+    const groups = options.ab ? [urls] : urls.map((url) => [url]);
+    let done = 0;
+    for (const group of groups) {
+      const outcome = await auditGroup(session, group, options, { interactions, position: () => (done += 1), total: urls.length });
+      for (const [k, url] of group.entries()) {
+        const result = pageResult(url, options.cache, outcome.reports[k], budget, outcome.errors[k], baseline?.pages.get(url) ?? []);
+        results.push(result);
+        printPage(result, options.runs);
       }
-      const result = pageResult(url, options.cache, reports, budget, error);
-      results.push(result);
-      printPage(result, options.runs);
+    }
+    if ((baseline || options.ab) && !results.some((r) => r.error)) {
+      const current = { cache: options.cache, pages: new Map(results.filter((r) => r.reports.length).map((r) => [r.url, r.reports])) };
+      let base = baseline;
+      if (options.ab) {
+        // A is the baseline of B: compared as one page.
+        const [a, b] = results;
+        base = { cache: options.cache, pages: new Map([[b.url, a.reports]]) };
+        current.pages = new Map([[b.url, b.reports]]);
+        console.log(`\nA/B: A ${a.url} (baseline) -> B ${b.url}, runs alternated in one browser`);
+      } else {
+        console.log(`\nagainst the baseline ${options.baseline}`);
+      }
+      comparison = compareInputs(base, current, { alpha: options.alpha });
+      console.log(comparisonLines(comparison).join('\n'));
+      meta.comparison = { baseline: options.ab ? results[0].url : options.baseline, ...comparison };
     }
   } catch (error) {
     results.push({ url: null, error: error.message, runs: 0, summary: {}, reports: [], recommendations: [], evaluation: null });
@@ -340,7 +357,57 @@ export async function run(argv) {
   }
   const failed = results.find((r) => r.error);
   if (failed) throw new Error(failed.error);
-  return results.some((r) => r.evaluation?.status === 'fail') ? 1 : 0;
+  const regressed = Boolean(comparison?.counts.regressed) && !options['warn-only'];
+  return results.some((r) => r.evaluation?.status === 'fail') || regressed ? 1 : 0;
+}
+
+/**
+ * Runs every URL of `group` `options.runs` times, in alternation (A, B, B, A, ...: each run
+ * of one is next to a run of the other, and neither always goes first), each from its own
+ * browsing state: a fresh one per run when cold, one primed by an uncounted load when warm.
+ * An error stops the group; the URLs' reports so far are kept.
+ */
+async function auditGroup(session, group, options, { interactions, position, total }) {
+  const reports = group.map(() => []);
+  const errors = group.map(() => null);
+  const cold = options.cache === 'cold';
+  const states = group.map(() => null);
+  const numbers = new Map(group.map((url) => [url, position()]));
+  let current = 0;
+  try {
+    if (!cold) {
+      for (const [k, url] of group.entries()) {
+        current = k;
+        states[k] = await session.isolate();
+        await measure(session, states[k], url, { interactions, run: 0, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
+      }
+    }
+    for (let run = 1; run <= options.runs; run += 1) {
+      const order = [...group.keys()];
+      if (run % 2 === 0) order.reverse();
+      for (const k of order) {
+        current = k;
+        const url = group[k];
+        const started = Date.now();
+        if (cold) states[k] = await session.isolate();
+        const report = await measure(session, states[k], url, { interactions, run, timeoutMs: options.timeoutMs, settleMs: options.settleMs });
+        if (cold) {
+          await states[k].close();
+          states[k] = null;
+        }
+        report.run = { cache: options.cache, index: run };
+        reports[k].push(report);
+        const brief = ['LCP', 'CLS', 'INP'].filter((m) => report.metrics[m]).map((m) => `${m} ${formatMetric(m, report.metrics[m].value)}`).join(', ');
+        console.error(`[${numbers.get(url)}/${total}] run ${run}/${options.runs} ${url}: ${brief || 'measured'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+  } catch (e) {
+    errors[current] = e.message;
+    console.error(`[${numbers.get(group[current])}/${total}] run ${reports[current].length + 1}/${options.runs} ${group[current]}: ERROR ${e.message}`);
+  } finally {
+    for (const state of states) await state?.close();
+  }
+  return { reports, errors };
 }
 
 // Run directly (the benchmarks and older scripts do): the same as `pagevitals audit`.

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { checkBudget } from '../../headless/index.mjs';
+import { pagesOf } from './compare.mjs';
 import { InputError, readInput, UsageError } from './result.mjs';
 
 export const USAGE = `usage: pagevitals check FILE... --budget FILE [--json]
@@ -14,6 +15,7 @@ Playwright reporter: each URL's runs are checked on their own), a report, or an 
 (reports and logs are checked together, as runs of their pages).
   --budget FILE   Lighthouse budget.json or PageVitals budget; 'default' for the built-in one
                   (every Core Web Vital good)
+  --baseline FILE earlier runs (a result file) for the budget's regressions items
   --json          print the evaluations as JSON (schema pagevitals-check) instead of text
 Exit status: 0 every budget met (warnings pass), 1 a budget failed, 2 bad input.`;
 
@@ -41,6 +43,7 @@ const UNITS = {
   count: (v) => v.toFixed(0),
   unitless: (v) => v.toFixed(3),
   score: (v) => (v * 100).toFixed(0),
+  percent: (v) => `${v.toFixed(1)} %`,
 };
 const LABELS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', notMeasurable: 'N/A', unsupported: 'UNSUPP' };
 
@@ -77,7 +80,7 @@ export function describeCheck(e) {
 export async function run(argv) {
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { budget: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    args = parseArgs({ args: argv, allowPositionals: true, options: { budget: { type: 'string' }, baseline: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError(error.message);
   }
@@ -101,9 +104,15 @@ export async function run(argv) {
     }
   }
   if (loose.length) pages.push({ url: null, reports: loose });
+  const before = args.values.baseline === undefined ? null : pagesOf(args.values.baseline);
+  const baselineOf = (url, reports) => {
+    if (!before) return [];
+    if (url !== null) return before.pages.get(url) ?? [];
+    return reports.flatMap((r) => before.pages.get(r.page.url) ?? []);
+  };
   const checked = pages.map(({ url, reports }) => {
     try {
-      return { url, runs: reports.length, evaluation: checkBudget(reports, budget.text, budget.name) };
+      return { url, runs: reports.length, evaluation: checkBudget(reports, budget.text, budget.name, { baseline: baselineOf(url, reports) }) };
     } catch (error) {
       throw new InputError(error.message.replace(/^PageVitals: (reports: )?/, ''));
     }

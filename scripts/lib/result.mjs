@@ -53,16 +53,17 @@ export function medianRun(reports) {
 
 /**
  * One URL's entry: its runs' reports, their summary, the representative run's findings, and
- * the budget evaluation (`budget`: `{name, text}`, or null for none). Everything but `url`,
+ * the budget evaluation (`budget`: `{name, text}`, or null for none; `baseline`: earlier runs
+ * for its `regressions` items). Everything but `url`,
  * `cache`, `error` and `reports` is derived, so merging recomputes it.
  */
-export function pageResult(url, cache, reports, budget, error = null) {
+export function pageResult(url, cache, reports, budget, error = null, baseline = []) {
   const summary = {};
   for (const name of METRIC_ORDER) {
     const values = reports.map((r) => r.metrics[name]?.value).filter((v) => v !== undefined);
     if (values.length) summary[name] = summarize(values);
   }
-  const evaluation = budget && reports.length ? checkBudget(reports, budget.text, budget.name) : null;
+  const evaluation = budget && reports.length ? checkBudget(reports, budget.text, budget.name, { baseline }) : null;
   const representative = reports.length ? medianRun(reports) : null;
   return {
     url,

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 
 import Ajv2020 from 'ajv/dist/2020.js';
 
-import { analyzeLog } from '../../headless/index.mjs';
+import { analyzeLog, compareRuns, pagevitalsMatchers } from '../../headless/index.mjs';
 import { mergeResults, pageResult, resultFile, shardOf } from '../../scripts/lib/result.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -200,7 +200,7 @@ describe('pagevitals', () => {
   });
 
   test('every verb has --help; no verb, or an unknown one, is a usage error', async () => {
-    for (const verb of ['audit', 'check', 'merge', 'schema']) {
+    for (const verb of ['audit', 'check', 'merge', 'compare', 'schema']) {
       const { code, stdout } = await pagevitals([verb, '--help']);
       assert.equal(code, 0, verb);
       assert.match(stdout, new RegExp(`^usage: pagevitals ${verb}`), verb);
@@ -208,9 +208,9 @@ describe('pagevitals', () => {
     const none = await pagevitals([]);
     assert.equal(none.code, 2);
     assert.match(none.stdout, /^usage: pagevitals <command>/);
-    const unknown = await pagevitals(['compare']);
+    const unknown = await pagevitals(['report']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /^pagevitals: unknown command 'compare'/);
+    assert.match(unknown.stderr, /^pagevitals: unknown command 'report'/);
   });
 });
 
@@ -231,6 +231,118 @@ describe('JSON Schemas, checked with Ajv (draft 2020-12)', () => {
     for (const which of ['report', 'result', 'budget']) {
       assert.equal(schema(which).$id, `https://pagevitals.dev/schemas/${which}.schema.json`);
       assert.equal(schema(which).$schema, 'https://json-schema.org/draft/2020-12/schema');
+    }
+  });
+});
+
+describe('pagevitals compare', () => {
+  const report = analyzeLog(LOG);
+  /** Runs of one URL whose TTFB, LCP and FCP are the given base values plus `shift`. */
+  const runs = (url, ttfbs, shift = 0, cache = 'cold') =>
+    ttfbs.map((t, i) => {
+      const r = structuredClone(report);
+      r.page.url = url;
+      r.metrics.TTFB.value = t + shift;
+      r.metrics.FCP.value = 300 + t + shift;
+      r.metrics.LCP.value = 600 + ((i * 37) % 50) + t + shift;
+      r.run = { cache, index: i + 1 };
+      return r;
+    });
+  const TTFB = [100, 104, 98, 110, 101, 97, 105, 99, 103, 102];
+  let dir;
+  const file = (name, pages, extra = {}) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(resultFile('pagevitals audit', pages.map(([url, reports]) => pageResult(url, reports[0].run.cache, reports, null)), { browser: 'chromium', cache: 'cold', ...extra })));
+    return path;
+  };
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pv-compare-'));
+  });
+
+  test('a document made 100 ms slower by its server regresses TTFB, FCP and LCP; the outputs say so', async () => {
+    const base = file('base.json', [['http://x.test/', runs('http://x.test/', TTFB)], ['http://x.test/other', runs('http://x.test/other', TTFB)]]);
+    const current = file('current.json', [['http://x.test/', runs('http://x.test/', TTFB, 100)], ['http://x.test/other', runs('http://x.test/other', TTFB)]]);
+    const out = { json: join(dir, 'c.json'), markdown: join(dir, 'c.md'), junit: join(dir, 'c.xml') };
+    const { code, stdout, stderr } = await pagevitals(['compare', base, current, '--json', out.json, '--markdown', out.markdown, '--junit', out.junit]);
+    assert.equal(code, 1, stderr);
+    assert.match(stdout, /^TTFB +\d+ ms -> \d+ ms +\+100 ms \[\+\d+ ms, \+\d+ ms\] +<0\.001 +1\.00 +REGRESSED$/m);
+    assert.match(stdout, /^3 regressed, 0 improved, \d+ unchanged, \d+ inconclusive$/m);
+    const written = JSON.parse(readFileSync(out.json, 'utf8'));
+    const verdicts = Object.fromEntries(written.comparison.comparisons.filter((c) => c.url === 'http://x.test/').map((c) => [c.metric, c.verdict]));
+    assert.deepEqual([verdicts.TTFB, verdicts.FCP, verdicts.LCP], ['regressed', 'regressed', 'regressed']);
+    assert.ok(written.comparison.comparisons.filter((c) => c.url === 'http://x.test/other').every((c) => c.verdict === 'unchanged'));
+    assert.equal(written.comparison.comparisons[0].verdict, 'regressed', 'regressions first');
+    const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+    for (const which of ['report', 'budget']) ajv.addSchema(JSON.parse(readFileSync(join(ROOT, `schemas/${which}.schema.json`), 'utf8')));
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas/result.schema.json'), 'utf8')));
+    assert.ok(validate(written), ajv.errorsText(validate.errors));
+    const md = readFileSync(out.markdown, 'utf8');
+    assert.match(md, /^### PageVitals: \*\*3 regressions\*\*$/m);
+    assert.match(md, /^\| REGRESSED \| \/ \| TTFB \| \d+ ms → \d+ ms \| \+100 ms \[/m);
+    const xml = readFileSync(out.junit, 'utf8');
+    assert.equal((xml.match(/<failure /g) ?? []).length, 3);
+    const warnOnly = await pagevitals(['compare', base, current, '--warn-only']);
+    assert.equal(warnOnly.code, 0);
+    const swapped = await pagevitals(['compare', current, base, '--json', join(dir, 'swapped.json')]);
+    assert.equal(swapped.code, 0, 'the other way round it is an improvement');
+    assert.match(swapped.stdout, /^TTFB .* improved/m);
+  });
+
+  test('budgets learn regressions: items against the baseline given to check', async () => {
+    const base = file('rb.json', [['http://x.test/', runs('http://x.test/', TTFB)]]);
+    const slower = file('rs.json', [['http://x.test/', runs('http://x.test/', TTFB, 30)]]);
+    const budget = join(dir, 'regressions.json');
+    writeFileSync(budget, JSON.stringify({ version: 1, budgets: [{ regressions: [{ metric: 'time-to-first-byte', maxIncreasePercent: 5 }, { metric: 'largest-contentful-paint', maxIncrease: 100, level: 'warn' }] }] }));
+    const failed = await pagevitals(['check', slower, '--budget', budget, '--baseline', base]);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    assert.match(failed.stdout, /^ {2}FAIL {3}regressions time-to-first-byte \(percent\): 29\.\d %, limit <= 5\.0 %, over by 24\.\d %/m);
+    assert.match(failed.stdout, /Mann-Whitney p 0\.000/);
+    assert.match(failed.stdout, /^ {2}PASS {3}regressions largest-contentful-paint: 30 ms, limit <= 100 ms/m);
+    const without = await pagevitals(['check', slower, '--budget', budget]);
+    assert.equal(without.code, 0);
+    assert.match(without.stdout, /N\/A {4}regressions time-to-first-byte[^\n]*\n *needs a baseline/);
+  });
+
+  test('the Playwright module: compareRuns and a matcher with a readable failure', () => {
+    const base = runs('http://x.test/', TTFB);
+    const slower = runs('http://x.test/', TTFB, 100);
+    const comparison = compareRuns(base, slower);
+    assert.equal(comparison.comparisons.find((c) => c.metric === 'TTFB').verdict, 'regressed');
+    const failed = pagevitalsMatchers.toNotRegressFrom(slower, base);
+    assert.equal(failed.pass, false);
+    assert.match(failed.message(), /^PageVitals: the runs regressed from the baseline:\n/);
+    assert.match(failed.message(), /^TTFB of http:\/\/x\.test\/ regressed: median 101 ms -> 201 ms \(\+100 ms, 95 % interval \d+ ms to \d+ ms\), p < 0\.001 after Holm, Cliff's delta 1\.00$/m);
+    assert.equal(pagevitalsMatchers.toNotRegressFrom(base, base).pass, true);
+    const asFiles = compareRuns({ results: [{ url: 'http://x.test/', reports: base }] }, { results: [{ url: 'http://x.test/', reports: slower }] });
+    assert.deepEqual(asFiles, comparison, 'result files compare as their reports');
+    assert.throws(() => compareRuns(base.slice(0, 2), slower.slice(0, 2)), /too few runs for any verdict/);
+  });
+
+  test('the same runs on both sides are never a regression', async () => {
+    const same = file('same.json', [['http://x.test/', runs('http://x.test/', TTFB)]]);
+    const { code, stdout } = await pagevitals(['compare', same, same]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^0 regressed, 0 improved, \d+ unchanged, 0 inconclusive$/m);
+  });
+
+  test('runs that cannot be compared are bad input, in one line', async () => {
+    const base = file('b.json', [['http://x.test/', runs('http://x.test/', TTFB)]]);
+    const other = file('o.json', [['http://y.test/', runs('http://y.test/', TTFB)]]);
+    const few = file('few.json', [['http://x.test/', runs('http://x.test/', TTFB.slice(0, 2))]]);
+    const fewer = file('fewer.json', [['http://x.test/', runs('http://x.test/', TTFB.slice(2, 4))]]);
+    const warm = file('warm.json', [['http://x.test/', runs('http://x.test/', TTFB, 0, 'warm')]], { cache: 'warm' });
+    const newer = join(dir, 'newer.json');
+    writeFileSync(newer, JSON.stringify({ schema: 'pagevitals-result', version: 2, results: [] }));
+    for (const [a, b, expected] of [
+      [base, other, /no URL in common/],
+      [few, fewer, /too few runs for any verdict: the test needs at least 4 runs on each side/],
+      [base, warm, /the baseline's runs are cold and the current ones warm/],
+      [base, newer, /newer\.json: result version 2, this pagevitals reads version 1/],
+    ]) {
+      const { code, stderr } = await pagevitals(['compare', a, b]);
+      assert.equal(code, 2, stderr);
+      assert.equal(stderr.trim().split('\n').length, 1, stderr);
+      assert.match(stderr, expected);
     }
   });
 });

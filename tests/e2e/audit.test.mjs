@@ -158,6 +158,39 @@ describe('audit command', () => {
     assert.throws(() => checkBudget([cold, warm]), /mix cold and warm runs/);
   });
 
+  test('--ab alternates two builds of a page in one browser and calls a slower server a regression', async () => {
+    const json = join(dir, 'ab.json');
+    const a = `${server.url}/basic.html?ab`;
+    const b = `${server.url}/basic.html?ab&delay=150`;
+    const { code, stdout, stderr } = await audit(['--ab', '--runs', '6', '--json', json, a, b]);
+    assert.equal(code, 1, `a regression exits 1\n${stderr}`);
+    // Alternated: A, B, then B, A, ...
+    const order = [...stderr.matchAll(/^\[(\d)\/2\] run (\d)\/6/gm)].map((m) => `${m[2]}${m[1] === '1' ? 'A' : 'B'}`);
+    assert.deepEqual(order.slice(0, 6), ['1A', '1B', '2B', '2A', '3A', '3B']);
+    assert.match(stdout, /^A\/B: A .*basic\.html\?ab \(baseline\) -> B .*delay=150, runs alternated in one browser$/m);
+    assert.match(stdout, /^TTFB +\d+ ms -> \d+ ms +\+1\d\d ms .*REGRESSED/m);
+    const file = JSON.parse(readFileSync(json, 'utf8'));
+    assert.equal(file.comparison.baseline, a);
+    const ttfb = file.comparison.comparisons.find((c) => c.metric === 'TTFB');
+    assert.equal(ttfb.verdict, 'regressed');
+    assert.equal(ttfb.base.n, 6);
+  });
+
+  test('--baseline compares an audit with an earlier result file', async () => {
+    const before = join(dir, 'before.json');
+    const after = join(dir, 'after.json');
+    const url = `${server.url}/basic.html?baseline`;
+    assert.equal((await audit(['--runs', '4', '--json', before, url])).code, 0);
+    const { code, stdout, stderr } = await audit(['--runs', '4', '--baseline', before, '--json', after, url]);
+    const { comparison } = JSON.parse(readFileSync(after, 'utf8'));
+    assert.equal(code, comparison.counts.regressed ? 1 : 0, stderr);
+    assert.match(stdout, new RegExp(`^against the baseline ${before.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    assert.ok(comparison.comparisons.every((c) => c.url === url && c.base.n > 0));
+    const few = await audit(['--runs', '2', '--baseline', before, url]);
+    assert.equal(few.code, 2);
+    assert.match(few.stderr.trim().split('\n').at(-1), /too few runs for any verdict/);
+  });
+
   test('firefox, with an interaction script for INP', async () => {
     const script = join(dir, 'interact.mjs');
     writeFileSync(script, "export default async (page) => { await page.click('#slow-click'); };\n");

@@ -16,8 +16,9 @@
 //!   floor ([`floor`]) the wrong (or right) way; `unchanged` when the interval of the change in
 //!   median lies within plus or minus the floor; else `inconclusive`, with how many runs per
 //!   side would likely decide it;
-//! - a two-sample Kolmogorov-Smirnov test flags a changed distribution (`spreadChanged`: wider,
-//!   or bimodal) as a warning, never a failure.
+//! - a two-sample Kolmogorov-Smirnov test of the two sides, each centred on its median, flags a
+//!   changed shape (`spreadChanged`: wider, narrower or bimodal, whatever the shift) as a
+//!   warning, never a failure.
 //!
 //! Lower is better for every metric here, bytes included.
 
@@ -113,6 +114,11 @@ fn values(report: &Report) -> BTreeMap<String, f64> {
     out
 }
 
+/// One run's value of a compared metric (`LCP`, ..., `TBT`, `bytes`, `bytes:<type>`).
+pub fn metric_value(report: &Report, metric: &str) -> Option<f64> {
+    values(report).get(metric).copied()
+}
+
 /// The order a metric name sorts in: [`METRICS`], byte types after the total.
 fn metric_rank(name: &str) -> usize {
     let base = name.split(':').next().unwrap_or(name);
@@ -205,11 +211,11 @@ pub struct MetricComparison {
     /// For `inconclusive`: runs per side that would likely decide it; absent when no trend shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs_to_decide: Option<usize>,
-    /// Kolmogorov-Smirnov statistic and p-value.
+    /// Kolmogorov-Smirnov statistic of the two sides, each centred on its median.
     pub ks_statistic: f64,
-    /// Two-sided exact Kolmogorov-Smirnov p-value.
+    /// Its two-sided exact p-value.
     pub ks_p_value: f64,
-    /// The distributions differ (KS p below alpha) beyond what the median says: a warning.
+    /// The shapes differ (that p-value below alpha): wider, narrower or bimodal; a warning.
     pub spread_changed: bool,
 }
 
@@ -280,7 +286,9 @@ fn interval(base: &[f64], current: &[f64], p: f64) -> [f64; 2] {
 
 /// The fewest runs per side for which the exact test can reach `alpha` at all.
 fn fewest_runs(alpha: f64) -> usize {
-    (2..).find(|&n| stats::smallest_p_value(n, n) < alpha).unwrap_or(2)
+    (2..)
+        .find(|&n| stats::smallest_p_value(n, n) < alpha)
+        .unwrap_or(2)
 }
 
 /// Compares each URL's baseline runs against its current runs (`pages`: URL, baseline
@@ -331,10 +339,19 @@ pub fn compare(
                 exact: true,
                 z: 0.0,
             };
-            let ks = stats::ks_2samp(y, x).unwrap_or(stats::KolmogorovSmirnov {
-                statistic: 0.0,
-                p_value: 1.0,
-            });
+            // Shape, not location: each side centred on its median, so that a plain shift
+            // (which the Mann-Whitney test judges) is not also called a change of spread.
+            let centred = |v: &[f64]| {
+                let mut s = v.to_vec();
+                s.sort_by(f64::total_cmp);
+                let m = stats::nearest_rank(&s, 0.5);
+                s.iter().map(|x| x - m).collect::<Vec<_>>()
+            };
+            let ks =
+                stats::ks_2samp(&centred(y), &centred(x)).unwrap_or(stats::KolmogorovSmirnov {
+                    statistic: 0.0,
+                    p_value: 1.0,
+                });
             (
                 stats::mann_whitney_u(y, x).unwrap_or_else(fallback),
                 ks,
@@ -343,8 +360,12 @@ pub fn compare(
         })
         .collect();
     let in_family: Vec<usize> = (0..rows.len()).filter(|&i| !tests[i].2).collect();
-    let adjusted_in_family =
-        stats::holm(&in_family.iter().map(|&i| tests[i].0.p_value).collect::<Vec<_>>());
+    let adjusted_in_family = stats::holm(
+        &in_family
+            .iter()
+            .map(|&i| tests[i].0.p_value)
+            .collect::<Vec<_>>(),
+    );
     let mut adjusted: Vec<f64> = tests.iter().map(|t| t.0.p_value).collect();
     for (k, &i) in in_family.iter().enumerate() {
         adjusted[i] = adjusted_in_family[k];
@@ -375,8 +396,7 @@ pub fn compare(
             let significant = adjusted_p_value < options.alpha;
             let matters =
                 cliffs_delta.abs() >= options.min_cliffs_delta && median_change.abs() > floor;
-            let verdict = if significant && matters && median_change > 0.0 && cliffs_delta > 0.0
-            {
+            let verdict = if significant && matters && median_change > 0.0 && cliffs_delta > 0.0 {
                 Verdict::Regressed
             } else if significant && matters && median_change < 0.0 && cliffs_delta < 0.0 {
                 Verdict::Improved
@@ -473,7 +493,10 @@ mod tests {
     }
 
     fn verdict_of(c: &Comparison, metric: &str) -> Option<Verdict> {
-        c.comparisons.iter().find(|x| x.metric == metric).map(|x| x.verdict)
+        c.comparisons
+            .iter()
+            .find(|x| x.metric == metric)
+            .map(|x| x.verdict)
     }
 
     fn page(base: Vec<Report>, current: Vec<Report>) -> Vec<(String, Vec<Report>, Vec<Report>)> {
@@ -495,10 +518,17 @@ mod tests {
         assert_eq!(verdict_of(&c, "LCP"), Some(Verdict::Unchanged));
         // Bytes are the same in every run: not tests, outside Holm's family.
         assert_eq!(verdict_of(&c, "bytes"), Some(Verdict::Unchanged));
-        assert_eq!(c.family, 2, "LCP and TTFB vary; everything else is constant");
+        assert_eq!(
+            c.family, 2,
+            "LCP and TTFB vary; everything else is constant"
+        );
         assert_eq!(c.counts.get("regressed"), Some(&1));
         let again = compare(&page(runs(&base), runs(&current)), &Options::default());
-        assert_eq!(again.as_ref().ok(), Some(&c), "the same runs compare the same way");
+        assert_eq!(
+            again.as_ref().ok(),
+            Some(&c),
+            "the same runs compare the same way"
+        );
     }
 
     #[test]
@@ -528,6 +558,58 @@ mod tests {
         assert_eq!(
             compare(&page(two, Vec::new()), &Options::default()),
             Err(CompareError::NoUrlInCommon)
+        );
+    }
+
+    #[test]
+    fn regression_budget_items_need_a_baseline_and_a_significant_change_beyond_the_limit() {
+        let budget = r#"{"version": 1, "budgets": [{"regressions": [
+            {"metric": "time-to-first-byte", "maxIncreasePercent": 5},
+            {"metric": "largest-contentful-paint", "maxIncrease": 100, "level": "warn"}]}]}"#;
+        let file = crate::parse_budget("b.json", budget).unwrap_or_else(|e| panic!("{e}"));
+        let base: Vec<(f64, f64)> = (0..8)
+            .map(|i| (700.0 + f64::from(i * 5), 100.0 + f64::from(i)))
+            .collect();
+        let slower: Vec<(f64, f64)> = base.iter().map(|&(l, t)| (l + 50.0, t + 20.0)).collect();
+        let statuses = |e: &crate::budget::Evaluation| -> Vec<crate::budget::Status> {
+            e.groups[0].results.iter().map(|r| r.status).collect()
+        };
+        use crate::budget::Status;
+        let alone = crate::budget::evaluate(&file, &runs(&slower));
+        assert_eq!(
+            statuses(&alone),
+            [Status::NotMeasurable, Status::NotMeasurable]
+        );
+        assert!(
+            alone.groups[0].results[0]
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .contains("needs a baseline")
+        );
+        let against = crate::budget::evaluate_against(&file, &runs(&slower), &runs(&base));
+        // TTFB +20 % is beyond 5 % and significant; LCP +50 ms is within 100 ms.
+        assert_eq!(statuses(&against), [Status::Fail, Status::Pass]);
+        let ttfb = &against.groups[0].results[0];
+        assert!(
+            (ttfb.measured.unwrap_or(0.0) - 20.0 / 103.0 * 100.0).abs() < 1.0,
+            "{ttfb:?}"
+        );
+        assert_eq!(ttfb.unit, crate::budget::Unit::Percent);
+        // The same runs on both sides: no change, whatever the limit.
+        let same = crate::budget::evaluate_against(&file, &runs(&base), &runs(&base));
+        assert_eq!(statuses(&same), [Status::Pass, Status::Pass]);
+        // A change beyond the limit that the test cannot tell from noise does not fail.
+        let noisy_base = runs(&[(700.0, 100.0), (900.0, 300.0), (710.0, 110.0)]);
+        let noisy_now = runs(&[(720.0, 130.0), (705.0, 105.0), (950.0, 320.0)]);
+        let noisy = crate::budget::evaluate_against(&file, &noisy_now, &noisy_base);
+        assert_eq!(noisy.groups[0].results[0].status, Status::Pass);
+        assert!(
+            noisy.groups[0].results[0]
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .contains("not significant")
         );
     }
 

@@ -204,7 +204,11 @@ fn inside_probability(m: usize, n: usize, bound: usize) -> f64 {
                 1.0
             } else {
                 let total = (i + j) as f64;
-                let from_above = if i > 0 { row[j] * i as f64 / total } else { 0.0 };
+                let from_above = if i > 0 {
+                    row[j] * i as f64 / total
+                } else {
+                    0.0
+                };
                 let from_left = if j > 0 {
                     row[j - 1] * j as f64 / total
                 } else {
@@ -374,7 +378,10 @@ mod tests {
                 c.name
             );
         }
-        assert!(with_ks_p + 2 >= cases.len(), "only {with_ks_p} exact KS p-values");
+        assert!(
+            with_ks_p + 2 >= cases.len(),
+            "only {with_ks_p} exact KS p-values"
+        );
     }
 
     #[test]

@@ -60,6 +60,25 @@ pub fn validate_budget(budget_name: &str, budget_text: &str) -> String {
 /// budget.
 #[wasm_bindgen(js_name = checkReports)]
 pub fn check_reports(budget_name: &str, budget_text: &str, reports_json: &str) -> String {
+    check_reports_against(budget_name, budget_text, reports_json, "[]")
+}
+
+/// [`check_reports`] with a baseline's runs (`baseline_json`, a list of reports), against
+/// which the budget's `regressions` items are judged.
+#[wasm_bindgen(js_name = checkReportsAgainst)]
+pub fn check_reports_against(
+    budget_name: &str,
+    budget_text: &str,
+    reports_json: &str,
+    baseline_json: &str,
+) -> String {
+    let baseline: Vec<Report> = match serde_json::from_str(baseline_json) {
+        Ok(reports) => reports,
+        Err(e) => {
+            let message = format!("baseline: not a list of PageVitals reports: {e}");
+            return serde_json::json!({"error": {"message": message}}).to_string();
+        }
+    };
     let reports: Vec<Report> = match serde_json::from_str(reports_json) {
         Ok(reports) => reports,
         Err(e) => {
@@ -82,7 +101,8 @@ pub fn check_reports(budget_name: &str, budget_text: &str, reports_json: &str) -
             }
         }
     };
-    serde_json::json!({"evaluation": pagevitals_core::evaluate(&file, &reports)}).to_string()
+    let evaluation = pagevitals_core::budget::evaluate_against(&file, &reports, &baseline);
+    serde_json::json!({"evaluation": evaluation}).to_string()
 }
 
 /// Reads a saved file that holds one page view: a report (schema `pagevitals-report`, the
@@ -123,6 +143,42 @@ fn read_report_value(text: &str) -> Result<Report, String> {
         ));
     }
     serde_json::from_value(value).map_err(|e| format!("not a valid report: {e}"))
+}
+
+/// Compares baseline runs against current runs, URL by URL ([`pagevitals_core::compare`]).
+/// `input_json`: `{"pages": [{"url", "base": [reports], "current": [reports]}], "options":
+/// {"alpha", "minCliffsDelta"}}` (options optional). Returns `{"comparison": ...}` or
+/// `{"error": {"message"}}` (one line: no URL in common, too few runs, not reports).
+#[wasm_bindgen(js_name = compareRuns)]
+pub fn compare_runs(input_json: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        url: String,
+        base: Vec<Report>,
+        current: Vec<Report>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Input {
+        pages: Vec<Page>,
+        #[serde(default)]
+        options: pagevitals_core::compare::Options,
+    }
+    let input: Input = match serde_json::from_str(input_json) {
+        Ok(input) => input,
+        Err(e) => {
+            let message = format!("not baseline and current runs of PageVitals reports: {e}");
+            return serde_json::json!({"error": {"message": message}}).to_string();
+        }
+    };
+    let pages: Vec<(String, Vec<Report>, Vec<Report>)> = input
+        .pages
+        .into_iter()
+        .map(|p| (p.url, p.base, p.current))
+        .collect();
+    match pagevitals_core::compare::compare(&pages, &input.options) {
+        Ok(comparison) => serde_json::json!({"comparison": comparison}).to_string(),
+        Err(e) => serde_json::json!({"error": {"message": e.to_string()}}).to_string(),
+    }
 }
 
 /// [`analyze`] with an optional budget, callable natively.

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::lighthouse::{is_first_party_host, path_matches};
 use super::{
     Aggregate, Budget, BudgetFile, BudgetResourceType, Check, Compression, Format, Item, Level,
-    LoafMeasure, Timing, Unit,
+    LoafMeasure, RegressionMetric, Timing, Unit,
 };
 use crate::metric::MetricName;
 use crate::rating::{Rating, Thresholds};
@@ -137,6 +137,18 @@ pub fn select(file: &BudgetFile, url: &str) -> Option<usize> {
 
 /// Checks reports (runs) against a budget file.
 pub fn evaluate(file: &BudgetFile, reports: &[Report]) -> Evaluation {
+    evaluate_against(file, reports, &[])
+}
+
+/// Checks reports (runs) against a budget file, its `regressions` items against `baseline`'s
+/// runs of the pages each budget applies to (none: not measurable).
+pub fn evaluate_against(file: &BudgetFile, reports: &[Report], baseline: &[Report]) -> Evaluation {
+    let mut before: Vec<Vec<&Report>> = vec![Vec::new(); file.budgets.len()];
+    for report in baseline {
+        if let Some(i) = select(file, &report.page.url) {
+            before[i].push(report);
+        }
+    }
     let mut runs: Vec<Vec<&Report>> = vec![Vec::new(); file.budgets.len()];
     let mut unmatched: Vec<String> = Vec::new();
     for report in reports {
@@ -149,8 +161,9 @@ pub fn evaluate(file: &BudgetFile, reports: &[Report]) -> Evaluation {
         .budgets
         .iter()
         .zip(&runs)
-        .filter(|(_, runs)| !runs.is_empty())
-        .map(|(budget, runs)| {
+        .zip(&before)
+        .filter(|((_, runs), _)| !runs.is_empty())
+        .map(|((budget, runs), before)| {
             let mut urls = Vec::new();
             for r in runs {
                 push_once(&mut urls, &r.page.url);
@@ -163,7 +176,12 @@ pub fn evaluate(file: &BudgetFile, reports: &[Report]) -> Evaluation {
                 results: budget
                     .items
                     .iter()
-                    .map(|item| check(item, budget, runs, file.aggregate))
+                    .map(|item| match item.check {
+                        Check::Regression { metric, relative } => {
+                            check_regression(item, metric, relative, runs, before)
+                        }
+                        _ => check(item, budget, runs, file.aggregate),
+                    })
                     .collect(),
             }
         })
@@ -313,6 +331,100 @@ fn check(item: &Item, budget: &Budget, runs: &[&Report], aggregate: Aggregate) -
     result
 }
 
+/// A regression item: the change of the median from the baseline's runs, failing (or
+/// warning) only when it exceeds the limit and the Mann-Whitney test finds the runs differ at
+/// [`crate::compare::ALPHA`].
+fn check_regression(
+    item: &Item,
+    metric: RegressionMetric,
+    relative: bool,
+    runs: &[&Report],
+    baseline: &[&Report],
+) -> BudgetResult {
+    let values = |reports: &[&Report]| -> Vec<f64> {
+        reports
+            .iter()
+            .filter_map(|r| crate::compare::metric_value(r, metric.compare_name()))
+            .collect()
+    };
+    let (now, before) = (values(runs), values(baseline));
+    let mut result = BudgetResult {
+        pointer: item.pointer.clone(),
+        name: name(&item.check),
+        unit: item.check.unit(),
+        level: item.level,
+        measured: None,
+        limit: item.limit,
+        status: Status::NotMeasurable,
+        over: None,
+        estimated: false,
+        runs: now.len(),
+        subject: None,
+        note: None,
+    };
+    if baseline.is_empty() {
+        result.note = Some(
+            "needs a baseline: pagevitals audit --baseline FILE, or check --baseline FILE"
+                .to_owned(),
+        );
+        return result;
+    }
+    let median = |v: &[f64]| {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        crate::stats::nearest_rank(&s, 0.5)
+    };
+    let Some(test) = crate::stats::mann_whitney_u(&now, &before) else {
+        result.note = Some(format!(
+            "measured in {} current and {} baseline runs",
+            now.len(),
+            before.len()
+        ));
+        return result;
+    };
+    let (m_now, m_before) = (median(&now), median(&before));
+    let scale = if metric == RegressionMetric::TransferSize {
+        BYTES_PER_KIB
+    } else {
+        1.0
+    };
+    let change = if relative {
+        if m_before == 0.0 {
+            result.note = Some("the baseline's median is 0: no percentage of it".to_owned());
+            return result;
+        }
+        (m_now - m_before) / m_before * 100.0
+    } else {
+        (m_now - m_before) / scale
+    };
+    result.measured = Some(change);
+    let significant = test.p_value < crate::compare::ALPHA;
+    result.note = Some(format!(
+        "median {} -> {} over {} baseline and {} current runs; Mann-Whitney p {:.3}{}",
+        (m_before / scale * 1000.0).round() / 1000.0,
+        (m_now / scale * 1000.0).round() / 1000.0,
+        before.len(),
+        now.len(),
+        test.p_value,
+        if significant {
+            ""
+        } else {
+            ": not significant, so not a regression"
+        }
+    ));
+    let over = change - item.limit;
+    if over > 0.0 && significant {
+        result.over = Some(over);
+        result.status = match item.level {
+            Level::Warn => Status::Warn,
+            Level::Error => Status::Fail,
+        };
+    } else {
+        result.status = Status::Pass;
+    }
+    result
+}
+
 /// An item in words.
 fn name(check: &Check) -> String {
     match check {
@@ -332,6 +444,11 @@ fn name(check: &Check) -> String {
             )
         }
         Check::Score(ff) => format!("scores {}", serde_name(ff)),
+        Check::Regression { metric, relative } => format!(
+            "regressions {}{}",
+            serde_name(metric),
+            if *relative { " (percent)" } else { "" }
+        ),
     }
 }
 
@@ -374,6 +491,8 @@ fn measure(item: &Item, budget: &Budget, report: &Report) -> Measure {
                 None => Measure::NotMeasurable("no metric of the score measured".to_owned()),
             }
         }
+        // Judged over all runs against a baseline, in `check_regression`.
+        Check::Regression { .. } => Measure::NotMeasurable("needs a baseline".to_owned()),
     }
 }
 

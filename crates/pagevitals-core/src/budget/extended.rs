@@ -20,7 +20,12 @@
 //! - `ratings`: `{metric, atLeast, level?}`: the metric (or each of `core-web-vitals`: LCP,
 //!   INP, CLS) is rated at least `good` or `needs-improvement` by web-vitals' thresholds;
 //! - `scores`: `{formFactor, minScore, level?}`: the estimated Lighthouse performance score
-//!   ([`crate::score`]) for `mobile` or `desktop` is at least `minScore` (0-1).
+//!   ([`crate::score`]) for `mobile` or `desktop` is at least `minScore` (0-1);
+//! - `regressions`: `{metric, maxIncrease | maxIncreasePercent, level?}`: against a baseline's
+//!   runs (`--baseline`), the metric's median must not grow by more than `maxIncrease` (ms,
+//!   KiB for `transfer-size`, unitless for CLS) or `maxIncreasePercent` of the baseline's
+//!   median, counting only a change the Mann-Whitney test finds significant; without a
+//!   baseline the item is not measurable.
 //!
 //! `aggregate` (`median` default, or `p75`) says how several runs are combined. The JSON
 //! Schema `schemas/budget.schema.json` describes the same keys; a test holds them equal.
@@ -29,7 +34,9 @@ use jsonc_parser::ast::Value;
 
 use super::lighthouse::{Extension, TIMING_ALIASES, read_budget, read_level};
 use super::parse::{BudgetError, Ctx, Fields, child, range};
-use super::{Aggregate, BudgetFile, Check, Compression, Format, Item, LoafMeasure};
+use super::{
+    Aggregate, BudgetFile, Check, Compression, Format, Item, LoafMeasure, RegressionMetric,
+};
 use crate::metric::MetricName;
 use crate::rating::Rating;
 use crate::score::FormFactor;
@@ -47,6 +54,7 @@ pub const EXTRA_BUDGET_KEYS: &[&str] = &[
     "longAnimationFrames",
     "ratings",
     "scores",
+    "regressions",
 ];
 
 /// Metrics a rating budget names: the Core Web Vitals together, or one web-vitals metric by
@@ -254,6 +262,67 @@ fn read_extra(ctx: &Ctx<'_>, budget: &Fields<'_, '_>) -> Result<Vec<Item>, Budge
                 return Err(ctx.wrong(v, &sp, "a score from 0 to 1"));
             }
             items.push(item(ctx, f, p, "minScore", Check::Score(form_factor))?);
+            Ok(())
+        },
+    )?;
+    each(
+        ctx,
+        budget,
+        "regressions",
+        &["metric", "maxIncrease", "maxIncreasePercent", "level"],
+        |f, p| {
+            let (v, mp) = f.required(ctx, "metric")?;
+            let aliases: Vec<(&str, &str)> = TIMING_ALIASES
+                .iter()
+                .copied()
+                .chain([
+                    ("tbt", "total-blocking-time"),
+                    ("bytes", "transfer-size"),
+                    ("total-byte-weight", "transfer-size"),
+                ])
+                .collect();
+            let name = ctx.one_of(v, &mp, RegressionMetric::IDS, &aliases)?;
+            let metric = match RegressionMetric::IDS.iter().position(|id| *id == name) {
+                Some(0) => RegressionMetric::LargestContentfulPaint,
+                Some(1) => RegressionMetric::InteractionToNextPaint,
+                Some(2) => RegressionMetric::CumulativeLayoutShift,
+                Some(3) => RegressionMetric::FirstContentfulPaint,
+                Some(4) => RegressionMetric::TimeToFirstByte,
+                Some(5) => RegressionMetric::TotalBlockingTime,
+                _ => RegressionMetric::TransferSize,
+            };
+            let relative = match (f.get("maxIncrease"), f.get("maxIncreasePercent")) {
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (Some(_), Some((v, p))) => {
+                    return Err(ctx.wrong(
+                        v,
+                        &p,
+                        "one of maxIncrease (in the metric's unit) or maxIncreasePercent, not both",
+                    ));
+                }
+                (None, None) => {
+                    return Err(ctx.error(
+                        range(v).start,
+                        p,
+                        "maxIncrease (in the metric's unit: ms, KiB for transfer-size, unitless for CLS) or maxIncreasePercent (of the baseline's median)",
+                        "neither",
+                        None,
+                    ));
+                }
+            };
+            let key = if relative {
+                "maxIncreasePercent"
+            } else {
+                "maxIncrease"
+            };
+            items.push(item(
+                ctx,
+                f,
+                p,
+                key,
+                Check::Regression { metric, relative },
+            )?);
             Ok(())
         },
     )?;

@@ -35,7 +35,7 @@ use crate::resources::ResourceType;
 use crate::score::FormFactor;
 
 pub use aggregate::Aggregate;
-pub use evaluate::{BudgetResult, Evaluation, GroupResult, Status, evaluate};
+pub use evaluate::{BudgetResult, Evaluation, GroupResult, Status, evaluate, evaluate_against};
 pub use parse::BudgetError;
 
 /// Which format a budget file was written in.
@@ -121,6 +121,64 @@ pub enum Check {
     },
     /// The estimated Lighthouse performance score, 0-1, is at least the limit.
     Score(FormFactor),
+    /// The metric must not regress against the baseline's runs by more than the limit: the
+    /// change of the median, in the metric's unit or (`relative`) in percent of the
+    /// baseline's median, counted only when the Mann-Whitney test finds the runs differ
+    /// ([`crate::compare`]). Not measurable without a baseline.
+    Regression {
+        /// The metric, by its budget id.
+        metric: RegressionMetric,
+        /// The limit is a percentage of the baseline's median.
+        relative: bool,
+    },
+}
+
+/// What a regression budget item watches: the compared metrics ([`crate::compare::METRICS`])
+/// by Lighthouse-style ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum RegressionMetric {
+    /// LCP, ms.
+    LargestContentfulPaint,
+    /// INP, ms.
+    InteractionToNextPaint,
+    /// CLS.
+    CumulativeLayoutShift,
+    /// FCP, ms.
+    FirstContentfulPaint,
+    /// TTFB, ms.
+    TimeToFirstByte,
+    /// Total Blocking Time, ms.
+    TotalBlockingTime,
+    /// All transferred bytes, KiB.
+    TransferSize,
+}
+
+impl RegressionMetric {
+    /// The budget ids, in the order above.
+    pub const IDS: &[&str] = &[
+        "largest-contentful-paint",
+        "interaction-to-next-paint",
+        "cumulative-layout-shift",
+        "first-contentful-paint",
+        "time-to-first-byte",
+        "total-blocking-time",
+        "transfer-size",
+    ];
+
+    /// The metric's name in [`crate::compare`].
+    pub fn compare_name(self) -> &'static str {
+        match self {
+            RegressionMetric::LargestContentfulPaint => "LCP",
+            RegressionMetric::InteractionToNextPaint => "INP",
+            RegressionMetric::CumulativeLayoutShift => "CLS",
+            RegressionMetric::FirstContentfulPaint => "FCP",
+            RegressionMetric::TimeToFirstByte => "TTFB",
+            RegressionMetric::TotalBlockingTime => "TBT",
+            RegressionMetric::TransferSize => "bytes",
+        }
+    }
 }
 
 /// Lighthouse's budget resource types: the report's [`ResourceType`]s, all of them, and
@@ -217,6 +275,8 @@ pub enum Unit {
     Unitless,
     /// A score from 0 to 1.
     Score,
+    /// Percent (of a baseline).
+    Percent,
 }
 
 impl Check {
@@ -234,6 +294,12 @@ impl Check {
                 _ => Unit::Ms,
             },
             Check::Score(_) => Unit::Score,
+            Check::Regression { relative: true, .. } => Unit::Percent,
+            Check::Regression { metric, .. } => match metric {
+                RegressionMetric::CumulativeLayoutShift => Unit::Unitless,
+                RegressionMetric::TransferSize => Unit::KiB,
+                _ => Unit::Ms,
+            },
         }
     }
 
