@@ -169,6 +169,14 @@ export async function attach(context) {
      */
     async finish(page, { timeoutMs = 15_000, leaveTo = 'about:blank' } = {}) {
       await until(() => latest(page)?.log.records.some((r) => r.entryType === 'paint'), timeoutMs, 'no report from the agent');
+      // A loaded page's TTFB needs its load in the log (web-vitals reports TTFB once loaded):
+      // the batch that carries it may still be on its way, and the one sent as the page is
+      // left never arrives in inject mode.
+      const loaded = await page.evaluate(() => document.readyState === 'complete').catch(() => false);
+      if (loaded) {
+        const hasLoad = (r) => r.lifecycle === 'pageshow' || (r.entryType === 'navigation' && r.loadEventStart > 0);
+        await until(() => latest(page)?.log.records.some(hasLoad), timeoutMs, null);
+      }
       const view = latest(page);
       await page.goto(leaveTo);
       const before = view.log.records.length;

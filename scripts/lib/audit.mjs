@@ -15,14 +15,14 @@ import { parseArgs } from 'node:util';
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
 import { serveTwoOrigins } from './server.mjs';
 import { loadBudget } from './check.mjs';
-import { compareInputs, comparisonLines, pagesOf } from './compare.mjs';
+import { compareInputs, comparisonJunit, comparisonLines, comparisonMarkdown, pagesOf } from './compare.mjs';
 import { InputError, METRIC_ORDER, UsageError, medianRun, pageResult, parseShard, resultFile, runVerb, shardOf } from './result.mjs';
 import { describeMetric, describePage, formatMetric, junitXml, markdownSummary, recommendationLines } from './audit-format.mjs';
 
 export const USAGE = `usage: pagevitals audit [options] [URL ...]
 With no URL, serves and audits the bundled demo site (tests/sites/demo).
   --browser chromium|firefox  browser to measure in (default chromium)
-  --runs N                    runs per URL (default 1, or 10 with --baseline or --ab); several
+  --runs N                    runs per URL (default 1, or 20 with --baseline or --ab); several
                               give median, p75 and spread
   --cache cold|warm           cold (default): every run is a first visit, from an empty HTTP
                               cache with no cookies, service workers or storage; warm: repeat
@@ -50,7 +50,7 @@ Exit status: 0 measured (budget passed; warnings pass), 1 a budget failed or a r
 2 bad input or a browser or navigation error.`;
 
 /** Runs per URL of an audit with --baseline or --ab when --runs is not given. */
-export const COMPARE_RUNS = 10;
+export const COMPARE_RUNS = 20;
 
 /** The browsing states a run can start from (the report's `run.cache`). */
 const CACHE_STATES = ['cold', 'warm'];
@@ -86,7 +86,7 @@ function parse(argv) {
   const o = args.values;
   if (o.help) return { help: true };
   if (!launchers[o.browser]) throw new UsageError(`unknown browser '${o.browser}' (chromium or firefox)`);
-  // A comparison needs several runs a side: 10 unless asked otherwise (docs/compare.md).
+  // A comparison needs several runs a side: 20 unless asked otherwise (docs/compare.md).
   const runs = Number(o.runs ?? (o.baseline || o.ab ? COMPARE_RUNS : 1));
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be a whole number from 1 to 100, not '${o.runs}'`);
   if (!CACHE_STATES.includes(o.cache)) throw new UsageError(`--cache must be cold or warm, not '${o.cache}'`);
@@ -271,12 +271,16 @@ function writeOutputs(options, results, meta) {
     writeFileSync(options.json, JSON.stringify(file, null, 2) + '\n');
     written.push(options.json);
   }
+  // With --baseline or --ab, the comparison's test cases and table join the page's.
+  const comparison = meta.comparison;
   if (options.junit) {
-    writeFileSync(options.junit, junitXml(results, file));
+    let xml = junitXml(results, file);
+    if (comparison) xml = xml.replace(/\n<\/testsuites>\n$/, `\n${comparisonJunit(comparison).split('\n').slice(2, -2).join('\n')}\n</testsuites>\n`);
+    writeFileSync(options.junit, xml);
     written.push(options.junit);
   }
   if (options.markdown) {
-    writeFileSync(options.markdown, markdownSummary(results, file));
+    writeFileSync(options.markdown, (comparison ? comparisonMarkdown(comparison) + '\n' : '') + markdownSummary(results, file));
     written.push(options.markdown);
   }
   if (written.length) console.error(`wrote ${written.join(', ')}`);

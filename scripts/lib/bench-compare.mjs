@@ -8,7 +8,9 @@
 //   - the smallest detectable change: a draw from A against another draw from A with a shift
 //     added to one metric, the shift found by bisection at which 80 % of comparisons say
 //     `regressed`, at 5, 10, 20 and 30 runs a side.
-// Writes every figure to target/bench-compare.json.
+// Options: --runs N (a side; default the audit's for a comparison), --splits N, --detect
+// 5,10,20,30 (run counts for the smallest detectable change; empty: skip), --reuse FILE (a
+// pool an earlier run collected). Writes every figure to target/bench-compare.json.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     splits: { type: 'string', default: '400' },
     browser: { type: 'string', default: 'chromium' },
     reuse: { type: 'string' },
+    runs: { type: 'string' },
+    detect: { type: 'string', default: '5,10,20,30' },
   },
 });
 const POOL = Number(values.pool);
@@ -62,7 +66,10 @@ const URL_LABEL = 'page';
 const compare = (base, current) => compareRuns([{ url: URL_LABEL, base, current }]);
 
 async function collect() {
-  if (values.reuse) return JSON.parse(readFileSync(values.reuse, 'utf8'));
+  if (values.reuse) {
+    const { results } = JSON.parse(readFileSync(values.reuse, 'utf8'));
+    return { a: results[0].reports, b: results[1].reports };
+  }
   const server = await serveTwoOrigins(join(ROOT, 'tests/sites/demo'));
   const out = join(ROOT, 'target/bench-compare-pool.json');
   const a = `${server.url}/index.html?pool`;
@@ -87,7 +94,7 @@ async function collect() {
 
 const { a: poolA, b: poolB } = await collect();
 const random = rng(20261207);
-const n = COMPARE_RUNS;
+const n = Number(values.runs ?? COMPARE_RUNS);
 
 let falseAlarms = 0;
 const falseByMetric = {};
@@ -127,7 +134,7 @@ function power(metric, k, by, splits) {
 const detectable = {};
 for (const metric of ['TTFB', 'FCP', 'LCP']) {
   detectable[metric] = {};
-  for (const k of [5, 10, 20, 30].filter((k) => 2 * k <= poolA.length)) {
+  for (const k of values.detect.split(',').filter(Boolean).map(Number).filter((k) => 2 * k <= poolA.length)) {
     let lo = 0;
     let hi = 400;
     for (let step = 0; step < 7; step += 1) {
@@ -140,6 +147,7 @@ for (const metric of ['TTFB', 'FCP', 'LCP']) {
 }
 
 const result = {
+  at: new Date().toISOString(),
   pool: { a: poolA.length, b: poolB.length, browser: values.browser },
   runsPerSide: n,
   splits: SPLITS,

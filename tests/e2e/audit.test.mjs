@@ -162,7 +162,9 @@ describe('audit command', () => {
     const json = join(dir, 'ab.json');
     const a = `${server.url}/basic.html?ab`;
     const b = `${server.url}/basic.html?ab&delay=150`;
-    const { code, stdout, stderr } = await audit(['--ab', '--runs', '6', '--json', json, a, b]);
+    const junit = join(dir, 'ab.xml');
+    const markdown = join(dir, 'ab.md');
+    const { code, stdout, stderr } = await audit(['--ab', '--runs', '6', '--json', json, '--junit', junit, '--markdown', markdown, a, b]);
     assert.equal(code, 1, `a regression exits 1\n${stderr}`);
     // Alternated: A, B, then B, A, ...
     const order = [...stderr.matchAll(/^\[(\d)\/2\] run (\d)\/6/gm)].map((m) => `${m[2]}${m[1] === '1' ? 'A' : 'B'}`);
@@ -174,6 +176,10 @@ describe('audit command', () => {
     const ttfb = file.comparison.comparisons.find((c) => c.metric === 'TTFB');
     assert.equal(ttfb.verdict, 'regressed');
     assert.equal(ttfb.base.n, 6);
+    const xml = readFileSync(junit, 'utf8');
+    assert.match(xml, /<testcase classname="[^"]+delay=150" name="no regression: TTFB"><failure message="/);
+    assert.match(xml, /<testcase classname="[^"]+basic\.html\?ab" name="measure">/, 'the pages\' own cases stay');
+    assert.match(readFileSync(markdown, 'utf8'), /^### PageVitals: \*\*\d+ regressions?\*\*$/m);
   });
 
   test('--baseline compares an audit with an earlier result file', async () => {

@@ -185,7 +185,9 @@ for (const name of ['a', 'b', 'c', 'd']) {
     const whole = join(scratch, 'pw-whole.json');
     const w = await npx(['playwright', 'test', '--reporter=pagevitals/reporter'], { ...env, PAGEVITALS_RESULT: whole });
     assert.equal(w.code, 0, w.stdout + w.stderr);
-    const shape = (file) => file.results.map((r) => ({ url: r.url, runs: r.runs, tests: r.tests, metrics: Object.keys(r.summary).sort() }));
+    // Inject mode may lack a page's last batch (README), so which of LCP and CLS a run has can
+    // differ between two runs of a test: compared are the URLs, runs and tests.
+    const shape = (file) => file.results.map((r) => ({ url: r.url, runs: r.runs, tests: r.tests }));
     const a = json(merged);
     validate('result', a);
     assert.equal(a.tool, 'pagevitals reporter');

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::Report;
+use crate::report::{Metrics, Report};
 use crate::resources::ResourceType;
 use crate::stats;
 
@@ -81,20 +81,31 @@ fn resource_type_name(t: ResourceType) -> String {
     }
 }
 
+/// One run's values: metric name -> value.
+type Values = BTreeMap<String, f64>;
+
+/// The web-vitals metrics of a page view or a route: metric name -> value.
+fn metric_values(m: &Metrics) -> Values {
+    [
+        ("LCP", m.lcp.as_ref().map(|x| x.value)),
+        ("INP", m.inp.as_ref().map(|x| x.value)),
+        ("CLS", m.cls.as_ref().map(|x| x.value)),
+        ("FCP", m.fcp.as_ref().map(|x| x.value)),
+        ("TTFB", m.ttfb.as_ref().map(|x| x.value)),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| v.is_finite()).map(|v| (k.to_owned(), v)))
+    .collect()
+}
+
 /// Every comparable value of one run: metric name -> value.
 fn values(report: &Report) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
-    let m = &report.metrics;
+    let mut out = metric_values(&report.metrics);
     let mut put = |name: &str, value: Option<f64>| {
         if let Some(v) = value.filter(|v| v.is_finite()) {
             out.insert(name.to_owned(), v);
         }
     };
-    put("LCP", m.lcp.as_ref().map(|x| x.value));
-    put("INP", m.inp.as_ref().map(|x| x.value));
-    put("CLS", m.cls.as_ref().map(|x| x.value));
-    put("FCP", m.fcp.as_ref().map(|x| x.value));
-    put("TTFB", m.ttfb.as_ref().map(|x| x.value));
     put(
         "TBT",
         report
@@ -273,6 +284,10 @@ fn interval(base: &[f64], current: &[f64], p: f64) -> [f64; 2] {
     let draws = |values: &[f64]| -> Vec<f64> {
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
+        if sorted.first() == sorted.last() {
+            // Every resample of equal values is the same (bytes usually are): no draws.
+            return vec![stat(&sorted); RESAMPLES];
+        }
         stats::bootstrap_statistics(&sorted, stat, RESAMPLES, seed_of(&sorted))
     };
     let (a, b) = (draws(base), draws(current));
@@ -298,15 +313,41 @@ pub fn compare(
     options: &Options,
 ) -> Result<Comparison, CompareError> {
     let mut rows = Vec::new();
+    // Each page's runs, then each soft-navigation route's (keyed by its URL, marked as a
+    // route), with their values.
+    let mut units: Vec<(String, Vec<Values>, Vec<Values>)> = Vec::new();
     for (url, base, current) in pages {
         if base.is_empty() || current.is_empty() {
             continue;
         }
-        let (b, c): (Vec<_>, Vec<_>) = (
+        units.push((
+            url.clone(),
             base.iter().map(values).collect(),
             current.iter().map(values).collect(),
+        ));
+        let mut routes: BTreeMap<String, (Vec<_>, Vec<_>)> = BTreeMap::new();
+        for (side, runs) in [(0, base), (1, current)] {
+            for route in runs.iter().flat_map(|r| &r.soft_navigations) {
+                let entry = routes
+                    .entry(format!("{} (soft navigation)", route.page.url))
+                    .or_default();
+                let values = metric_values(&route.metrics);
+                if side == 0 {
+                    entry.0.push(values);
+                } else {
+                    entry.1.push(values);
+                }
+            }
+        }
+        units.extend(
+            routes
+                .into_iter()
+                .filter(|(_, (b, c))| !b.is_empty() && !c.is_empty())
+                .map(|(route, (b, c))| (route, b, c)),
         );
-        let mut names: Vec<&String> = b.iter().chain(&c).flat_map(BTreeMap::keys).collect();
+    }
+    for (url, b, c) in &units {
+        let mut names: Vec<&String> = b.iter().chain(c).flat_map(BTreeMap::keys).collect();
         names.sort_by(|x, y| metric_rank(x).cmp(&metric_rank(y)).then(x.cmp(y)));
         names.dedup();
         for name in names {
@@ -528,6 +569,47 @@ mod tests {
             again.as_ref().ok(),
             Some(&c),
             "the same runs compare the same way"
+        );
+    }
+
+    #[test]
+    fn soft_navigation_routes_are_compared_on_their_own() {
+        let with_route = |lcp: f64| {
+            let mut r = report(700.0, 100.0);
+            let mut metrics = r.metrics.clone();
+            if let Some(m) = metrics.lcp.as_mut() {
+                m.value = lcp;
+            }
+            r.soft_navigations
+                .push(crate::report::SoftNavigationReport {
+                    page: crate::soft_navigations::RoutePage {
+                        url: "http://x.test/cart".to_owned(),
+                        navigation_id: "n".to_owned(),
+                        navigation_type: crate::metric::NavigationType::SoftNavigation,
+                        start_time: 1000.0,
+                        interaction_id: 1,
+                    },
+                    metrics,
+                    verdict: None,
+                });
+            r
+        };
+        let base: Vec<Report> = (0..8).map(|i| with_route(300.0 + f64::from(i))).collect();
+        let slower: Vec<Report> = (0..8).map(|i| with_route(500.0 + f64::from(i))).collect();
+        let c = compare(&page(base, slower), &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+        let route = c
+            .comparisons
+            .iter()
+            .find(|x| x.url == "http://x.test/cart (soft navigation)" && x.metric == "LCP");
+        assert_eq!(route.map(|x| x.verdict), Some(Verdict::Regressed));
+        let own = c
+            .comparisons
+            .iter()
+            .find(|x| x.url == "http://x.test/" && x.metric == "LCP");
+        assert_eq!(
+            own.map(|x| x.verdict),
+            Some(Verdict::Unchanged),
+            "the page's own LCP"
         );
     }
 
