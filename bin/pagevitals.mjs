@@ -5,7 +5,7 @@
 //   pagevitals merge FILE... --json OUT        join shard results into one result file
 //   pagevitals compare BASE.json CURRENT.json  regression verdicts against a baseline
 //   pagevitals schema report|result|budget     print a JSON Schema
-// Exit status, for every verb: 0 pass, 1 a budget failed, 2 bad input or a browser or
+// Exit status, for every verb: 0 pass, 1 a budget failed or a regression, 2 bad input or a browser or
 // navigation error (one line on stderr says why).
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ const VERBS = {
 
 const USAGE = `usage: pagevitals <command> [options]   (pagevitals <command> --help for its options)
 ${Object.entries(VERBS).map(([verb, { about }]) => `  ${verb.padEnd(8)}${about}`).join('\n')}
-Exit status: 0 pass, 1 a budget failed, 2 bad input or a browser or navigation error.
+Exit status: 0 pass, 1 a budget failed or a regression, 2 bad input or a browser or navigation error.
 pagevitals ${version}`;
 
 export async function main(argv) {
