@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { launchers, ROOT, waitForReport } from './browsers.mjs';
 import { serveTwoOrigins } from './server.mjs';
 import { loadBudget } from './check.mjs';
-import { compareInputs, comparisonJunit, comparisonLines, comparisonMarkdown, pagesOf } from './compare.mjs';
+import { compareInputs, comparisonJunit, comparisonLines, comparisonMarkdown, pagesOf, parseAlpha } from './compare.mjs';
 import { InputError, METRIC_ORDER, UsageError, medianRun, pageResult, parseShard, resultFile, runVerb, shardOf } from './result.mjs';
 import { describeMetric, describePage, formatMetric, junitXml, markdownSummary, recommendationLines } from './audit-format.mjs';
 
@@ -106,8 +106,7 @@ function parse(argv) {
   const shard = o.shard === undefined ? null : parseShard(o.shard);
   if (o.ab && args.positionals.length !== 2) throw new UsageError('--ab needs two URLs: A (the baseline) and B');
   if (o.ab && (o.baseline || shard)) throw new UsageError('--ab compares its two URLs with each other: no --baseline or --shard with it');
-  const alpha = o.alpha === undefined ? undefined : Number(o.alpha);
-  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not '${o.alpha}'`);
+  const alpha = parseAlpha(o.alpha);
   return { ...o, runs, timeoutMs, settleMs, shard, alpha, urls: args.positionals };
 }
 

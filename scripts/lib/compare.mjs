@@ -25,6 +25,14 @@ of at least 0.33, and a change of the median above the metric's floor (LCP and F
 Exit status: 0 no regression, 1 a regression, 2 bad input (different schema versions, no URL
 in common, too few runs for any verdict).`;
 
+/** `--alpha`: undefined (the default), or a significance level strictly between 0 and 1. */
+export function parseAlpha(text) {
+  if (text === undefined) return undefined;
+  const alpha = Number(text);
+  if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not '${text}'`);
+  return alpha;
+}
+
 /** The pages of an input file: URL -> reports, in file order, and the file's cache state. */
 export function pagesOf(path) {
   const input = readInput(path);
@@ -178,8 +186,7 @@ export async function run(argv) {
     return 0;
   }
   if (args.positionals.length !== 2) throw new UsageError('give two files: the baseline, then the current runs');
-  const alpha = o.alpha === undefined ? undefined : Number(o.alpha);
-  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must be between 0 and 1, not '${o.alpha}'`);
+  const alpha = parseAlpha(o.alpha);
   const [basePath, currentPath] = args.positionals;
   const base = pagesOf(basePath);
   const current = pagesOf(currentPath);

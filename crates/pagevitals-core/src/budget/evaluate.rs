@@ -242,6 +242,24 @@ impl Measure {
     }
 }
 
+/// An item's result before anything is measured: not measurable, over `runs` runs.
+fn unmeasured(item: &Item, runs: usize) -> BudgetResult {
+    BudgetResult {
+        pointer: item.pointer.clone(),
+        name: name(&item.check),
+        unit: item.check.unit(),
+        level: item.level,
+        measured: None,
+        limit: item.limit,
+        status: Status::NotMeasurable,
+        over: None,
+        estimated: false,
+        runs,
+        subject: None,
+        note: None,
+    }
+}
+
 /// Measures an item in every run and aggregates.
 fn check(item: &Item, budget: &Budget, runs: &[&Report], aggregate: Aggregate) -> BudgetResult {
     let minimum = item.check.is_minimum();
@@ -261,20 +279,7 @@ fn check(item: &Item, budget: &Budget, runs: &[&Report], aggregate: Aggregate) -
             _ => None,
         })
         .collect();
-    let mut result = BudgetResult {
-        pointer: item.pointer.clone(),
-        name: name(&item.check),
-        unit: item.check.unit(),
-        level: item.level,
-        measured: None,
-        limit: item.limit,
-        status: Status::NotMeasurable,
-        over: None,
-        estimated: false,
-        runs: values.len(),
-        subject: None,
-        note: None,
-    };
+    let mut result = unmeasured(item, values.len());
     let Some(value) = aggregate.of(&values, minimum) else {
         // Unsupported only when no run could have measured it.
         let unsupported = measures
@@ -348,20 +353,7 @@ fn check_regression(
             .collect()
     };
     let (now, before) = (values(runs), values(baseline));
-    let mut result = BudgetResult {
-        pointer: item.pointer.clone(),
-        name: name(&item.check),
-        unit: item.check.unit(),
-        level: item.level,
-        measured: None,
-        limit: item.limit,
-        status: Status::NotMeasurable,
-        over: None,
-        estimated: false,
-        runs: now.len(),
-        subject: None,
-        note: None,
-    };
+    let mut result = unmeasured(item, now.len());
     if baseline.is_empty() {
         result.note = Some(
             "needs a baseline: pagevitals audit --baseline FILE, or check --baseline FILE"
