@@ -99,9 +99,20 @@ const COMPACT_BYTES = 2 * 1024 * 1024;
 
 /**
  * Outbox keys this background has taken, from the outbox or as a message's `key` (each is
- * written once: its page's time origin and a count).
+ * written once: its page's time origin and a count). The other copy of a batch comes within
+ * moments of the first, so only the latest keys are remembered.
  */
 const taken = new Set();
+const MAX_TAKEN_KEYS = 256;
+
+/** Remembers an outbox key as taken, forgetting the oldest past the bound. */
+function markTaken(key) {
+  taken.add(key);
+  for (const old of taken) {
+    if (taken.size <= MAX_TAKEN_KEYS) break;
+    taken.delete(old);
+  }
+}
 
 /** Per-tab promise chains, so the work of one tab is done in order. */
 const queues = new Map();
@@ -534,7 +545,7 @@ api.runtime.onMessage.addListener((message, sender) => {
     const key = message.key;
     if (typeof key !== 'string' || !key.startsWith('outbox:')) return true;
     if (taken.has(key)) return false;
-    taken.add(key);
+    markTaken(key);
     api.storage.local.remove(key).catch(() => {});
     return true;
   };
@@ -585,7 +596,7 @@ async function takeOutbox(entries) {
   // A background woken by the change sees it twice: as the change, and in its start-up read.
   const batches = entries.filter(([key, json]) => key.startsWith('outbox:') && typeof json === 'string' && !taken.has(key));
   if (!batches.length) return;
-  for (const [key] of batches) taken.add(key);
+  for (const [key] of batches) markTaken(key);
   await api.storage.local.remove(batches.map(([key]) => key));
   for (const [, json] of batches) {
     const tabId = await tabOfBatch(json, { open: true });

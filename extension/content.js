@@ -21,14 +21,16 @@
 
   const api = globalThis.browser ?? globalThis.chrome;
   const base = api.runtime.getURL('agent/');
-  // From `pagehide` on (unless the page goes into the back/forward cache, and stays), a message
+  // From `pagehide` on (until the page is shown again from the back/forward cache), a message
   // can be lost: a background that is not running (Chromium's stopped service worker, Firefox's
-  // suspended event page) starts too late for a page that is gone. A write to storage.local can
-  // be lost too, from a tab being closed, where the message arrives. So a batch sent as the page
-  // is left goes both ways under one key; the background takes whichever comes first and drops
-  // the other (background.js, outbox).
+  // suspended event page) starts too late for a page that is gone, or frozen in the
+  // back/forward cache (Chromium drops it then, measured: tests/e2e/extension.test.mjs). A write
+  // to storage.local can be lost too, from a tab being closed, where the message arrives. So a
+  // batch sent as the page is left goes both ways under one key; the background takes whichever
+  // comes first and drops the other (background.js, outbox).
   let leaving = false;
-  addEventListener('pagehide', (event) => (leaving = !event.persisted), true);
+  addEventListener('pagehide', () => (leaving = true), true);
+  addEventListener('pageshow', () => (leaving = false), true);
   let posted = 0;
   const send = (json) => {
     // A message rejects when the background is reloading; the next batch carries on.
