@@ -6,7 +6,7 @@
 // The agent starts some 20 to 50 ms after this script (the import and the wasm's
 // instantiation), after `load` on a fast page. A page left before that (a tab closed, or a link
 // followed, right after a fast load) would have no report, so until the agent has started, the
-// browser's entries are kept as they are delivered (buffered observers, as the agent's), and
+// browser's entries are kept as they are delivered (a buffered observer, as the agent's), and
 // `pagehide` sends them in one batch in the agent's own log format: each entry as its
 // `toJSON()` gives it, with the selectors of its nodes, as the agent records it
 // (crates/pagevitals-agent/src/record.rs). That page view is then complete: the agent never
@@ -51,21 +51,32 @@
   // The entries delivered until the agent starts: a buffered observer's `takeRecords()` at
   // `pagehide` can miss an entry the browser has just delivered (an FCP in Chromium, an LCP in
   // Firefox, presented as the page is left). Only kept, never read, unless the page is left.
+  // A paint presented as the page is left can reach observers after `pagehide`; web-vitals
+  // still reports FCP from it (its paint observer outlives the page's hiding, unlike LCP's), so
+  // a paint delivered after the early batch follows it at once.
   const supported = PerformanceObserver.supportedEntryTypes ?? [];
   const delivered = [];
-  const observers = observeAll(supported, (list) => delivered.push(...list.getEntries()));
+  let page = null; // the early batch's page view, once sent
+  const observer = observeAll(supported, (list) => {
+    if (state !== 'sent') return delivered.push(...list.getEntries());
+    const paints = list.getEntries().filter((entry) => entry.entryType === 'paint');
+    if (paints.length) send(batch(page, paints, []));
+  });
   addEventListener('pagehide', (event) => {
     if (state !== 'loading' || document.prerendering) return;
     state = 'sent';
-    const entries = [...delivered, ...observers.flatMap((o) => o.takeRecords())];
-    send(earlyBatch(supported, entries, initialVisibility, input, event));
+    const entries = [...delivered, ...observer.takeRecords()];
+    delivered.length = 0;
+    page = earlyPage(supported, initialVisibility);
+    const lifecycle = [{ lifecycle: 'pagehide', time: event.timeStamp, persisted: event.persisted }];
+    send(batch(page, entries, input ? [input, ...lifecycle] : lifecycle));
   }, true);
   import(base + 'loader.js')
     .then(({ load }) => load(base, send, () => state === 'loading'))
     .then((started) => {
       if (!started) return;
       state = 'started';
-      for (const observer of observers) observer.disconnect();
+      observer.disconnect();
       delivered.length = 0;
       removeEventListener('keydown', onInput, true);
       removeEventListener('click', onInput, true);
@@ -73,20 +84,35 @@
     .catch((error) => console.debug('PageVitals agent did not start:', error));
 
   /**
-   * One observer per type the agent observes, buffered, as the agent observes them: Event Timing
-   * at 40 ms, with first-input on the same observer.
+   * One buffered observer for every type the agent observes, as the agent observes them: Event
+   * Timing at 40 ms.
    */
   function observeAll(types, callback) {
-    return OBSERVED_TYPES.filter((t) => types.includes(t) && t !== 'first-input').map((type) => {
-      const observer = new PerformanceObserver(callback);
+    const observer = new PerformanceObserver(callback);
+    for (const type of OBSERVED_TYPES.filter((t) => types.includes(t))) {
       observer.observe({ type, buffered: true, ...(type === 'event' && { durationThreshold: 40 }) });
-      if (type === 'event' && types.includes('first-input')) observer.observe({ type: 'first-input', buffered: true });
-      return observer;
-    });
+    }
+    return observer;
   }
 
-  /** The page view so far as one entry-log batch: every entry the browser had for it. */
-  function earlyBatch(supported, entries, visibility, firstInput, pagehide) {
+  /** The early batch's page view, as the agent describes its own. */
+  function earlyPage(supported, visibility) {
+    const base36 = (n) => Math.floor(n).toString(36);
+    return {
+      url: location.href,
+      navigationId: `${base36(performance.timeOrigin)}-${base36(performance.now())}-${base36(Math.random() * 2 ** 32)}`,
+      timeOrigin: performance.timeOrigin,
+      userAgent: navigator.userAgent,
+      supportedEntryTypes: supported,
+      initialVisibility: visibility,
+      prerendering: false,
+      wasDiscarded: Boolean(document.wasDiscarded),
+      agentForm: 'early',
+    };
+  }
+
+  /** Entries, then lifecycle records, as one entry-log batch of the page view. */
+  function batch(page, entries, lifecycle) {
     // As many as the agent holds for a prerendering page (MAX_HELD_RECORDS); the rest counted.
     const records = entries.slice(0, 5000).map(record);
     const dropped = {};
@@ -94,27 +120,14 @@
     const count = performance.interactionCount;
     const events = records.filter((r) => r.entryType === 'event' || r.entryType === 'first-input');
     if (count !== undefined && events.length) events.at(-1).interactionCount = count;
-    if (firstInput) records.push(firstInput);
-    records.push({ lifecycle: 'pagehide', time: pagehide.timeStamp, persisted: pagehide.persisted });
-    const base36 = (n) => Math.floor(n).toString(36);
     return JSON.stringify({
       format: 'pagevitals-entry-log',
       version: 1,
-      page: {
-        url: location.href,
-        navigationId: `${base36(performance.timeOrigin)}-${base36(performance.now())}-${base36(Math.random() * 2 ** 32)}`,
-        timeOrigin: performance.timeOrigin,
-        userAgent: navigator.userAgent,
-        supportedEntryTypes: supported,
-        initialVisibility: visibility,
-        prerendering: false,
-        wasDiscarded: Boolean(document.wasDiscarded),
-        agentForm: 'early',
-      },
+      page,
       now: performance.now(),
       ...(count !== undefined && { interactionCount: count }),
       ...(entries.length > 5000 && { dropped }),
-      records,
+      records: [...records, ...lifecycle],
     });
   }
 

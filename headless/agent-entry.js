@@ -1,17 +1,46 @@
 // The agent as one classic script for headless runs without the extension (a Playwright init
 // script, which every Playwright browser runs in every frame before the page's own scripts).
 // It is the wasm2js form: plain JavaScript, so no page CSP and no fetch can stop it. Batches go
-// to the Node side through the `__pagevitalsSink` binding the headless module exposes; pages in
-// frames other than the top one are ignored, as in the extension.
+// to the Node side through the `__pagevitalsSink` binding the headless module exposes. Only
+// http(s) pages in the top frame are measured, as in the extension (not a new tab's initial
+// about:blank, nor frames).
+//
+// A binding call made as the page is left by a navigation, a reload or a closed tab never
+// reaches Node (measured: docs/metrics.md), nor does any request the DevTools protocol could
+// see. So from `pagehide` until the page is shown again, each batch also goes by
+// `navigator.sendBeacon` to the loopback listener the headless module started (its URL, with a
+// secret path, replaces BEACON below); Node takes whichever copy comes first. Each document
+// says who it is at once, while the binding still works, so that a batch arriving by beacon
+// finds its page.
 import * as glue from '../target/bindgen/agent/pagevitals_agent_bg.js';
 import * as wasm from '../target/bindgen/agent/pagevitals_agent_bg.wasm.js';
 
-if (window.top === window && typeof window.__pagevitalsSink === 'function') {
+const BEACON = '__PAGEVITALS_BEACON__';
+
+if (window.top === window && /^https?:$/.test(location.protocol) && typeof window.__pagevitalsSink === 'function') {
   const sink = window.__pagevitalsSink;
+  // Taken before the page's own scripts can replace it.
+  const beacon = typeof navigator.sendBeacon === 'function' ? navigator.sendBeacon.bind(navigator) : null;
+  const stringify = JSON.stringify;
+  const doc = `${performance.timeOrigin}-${Math.random().toString(36).slice(2)}`;
+  let seq = 0;
+  let leaving = false;
+  addEventListener('pagehide', () => (leaving = true), true);
+  addEventListener('pageshow', () => (leaving = false), true);
+  // The binding returns a promise; a page being torn down may reject it.
+  const call = (n, json) => Promise.resolve(sink(doc, n, json)).catch(() => {});
+  call(0, null);
   glue.__wbg_set_wasm(wasm);
   wasm.__wbindgen_start?.();
   glue.start((json) => {
-    // The binding returns a promise; a page being torn down may reject it.
-    Promise.resolve(sink(json)).catch(() => {});
+    seq += 1;
+    call(seq, json);
+    if (leaving && beacon && BEACON.startsWith('http')) {
+      try {
+        beacon(BEACON, stringify({ doc, seq, json }));
+      } catch {
+        // Over the browser's keep-alive quota (64 KB in flight): the binding's copy may still arrive.
+      }
+    }
   }, 'js');
 }

@@ -85,8 +85,11 @@ export const KEPT_HEADERS: readonly string[];
 /** Builds a report from an entry log (object or JSON text); throws on a malformed log. */
 export function analyzeLog(log: object | string): Report;
 
-/** The agent as an init script (its wasm2js form). */
-export function agentScript(): string;
+/**
+ * The agent as an init script (its wasm2js form). `beacon`: the URL it also posts the batches
+ * it sends as the page is left to (attach() starts a listener for them).
+ */
+export function agentScript(options?: { beacon?: string | null }): string;
 
 export interface Session {
   /** The current page view's report so far, or null before the agent reported. */

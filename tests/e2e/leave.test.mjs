@@ -1,14 +1,18 @@
 // Every page view counted, however short: the leave-time matrix (tests/support/leave.mjs) in
 // real Chromium and Firefox with the extension loaded, on an ordinary page (the agent's wasm
-// form) and under a strict CSP (Chromium runs the wasm2js form there). Nothing waits for the
-// extension before leaving; the report is read afterwards, polling with a deadline.
-import { after, describe, test } from 'node:test';
+// form) and under a strict CSP (Chromium runs the wasm2js form there), and in the Playwright
+// module's inject mode (Chromium, no extension: the wasm2js form as an init script). Nothing
+// waits for PageVitals before leaving; the report is read afterwards, polling with a deadline.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 
 import { LEAVE_CASES, assertLeftViewEqualsOracle, leaveAfterLoadScript } from '../support/leave.mjs';
 import { beaconOracleInitScript } from '../support/oracle.mjs';
 import { browserSuite } from '../support/suite.mjs';
-import { viewsFor } from '../../scripts/lib/browsers.mjs';
+import { launchChromium, ROOT, viewsFor } from '../../scripts/lib/browsers.mjs';
+import { serve } from '../../scripts/lib/server.mjs';
+import { attach } from '../../headless/index.mjs';
 
 /**
  * Whether a page view's log recorded its leaving: `pagehide`, or the hidden state; or its tab
@@ -34,55 +38,97 @@ for (const browser of ['chromium', 'firefox']) {
       });
       for (const leaveCase of LEAVE_CASES) {
         test(`left ${leaveCase.name}`, async () => {
-          const path = leaveCase.path + form.query;
-          const url = `${suite.server.url}${path}`;
-          const next = `${suite.server.url}/next.html`;
-          const ctx = {
-            url,
-            page: null,
-            async openAt(target, { leaveAfterLoad, waitUntil } = {}) {
-              const leaving = leaveAfterLoad === undefined ? '' : leaveAfterLoadScript(path, next, leaveAfterLoad);
-              ctx.page = await suite.session.open(target, { initScript: `${beaconOracleInitScript}\n${leaving}`, waitUntil });
-            },
-            leave: () => ctx.page.goto(next, { waitUntil: 'load' }),
-          };
-          await leaveCase.act(ctx);
-          let first = null;
-          try {
-            await assertLeftViewEqualsOracle(
-              suite.server,
-              { ...leaveCase, path },
-              async () => {
-                [first] = await viewsFor(suite.session, url);
-                return first?.report ?? null;
-              },
-              { left: async () => Boolean(first && hidden(first.log)) },
-            );
-          } catch (error) {
-            const kinds = first?.log.records.map((r) => r.lifecycle ?? r.entryType ?? 'response').join(',');
-            error.message += `\nthe view's records: ${kinds ?? 'no view'}`;
-            if (!first) {
-              const states = await suite.session.extensionStates();
-              const tabs = Object.entries(states).filter(([k]) => k.startsWith('tab:') || k.startsWith('pending:') || k === 'closed');
-              error.message += `\nstorage: ${JSON.stringify(tabs.map(([k, v]) => [k, Array.isArray(v) ? v.map((p) => p.url ?? p) : { ...v, starts: undefined }]))}`;
-            }
-            throw error;
-          }
           // Who recorded the view: the agent (its wasm form, or the wasm2js form where the page
           // forbids compiling wasm or its fetch fails as the page goes), or, for a page left
           // before the agent started, the content script's early batch.
           const forms = browser === 'chromium' ? [form.chromiumForm, 'early'] : ['wasm', 'js', 'early'];
-          assert.ok(forms.includes(first.log.page.agentForm), `agent form ${first.log.page.agentForm}`);
+          const first = await leaveAndCompare(suite.server, suite.session, leaveCase, form, forms, async (url) => {
+            const [view] = await viewsFor(suite.session, url);
+            return view ?? null;
+          });
           formsSeen.add(first.log.page.agentForm);
-          if (leaveCase.cached) {
-            assert.ok(
-              first.log.records.some((r) => r.lifecycle === 'pagehide' && r.persisted),
-              'the page went into the back/forward cache (pagehide persisted)',
-            );
-          }
-          if (!ctx.page.isClosed()) await ctx.page.close();
         });
       }
     });
   }
+}
+
+// Inject mode: the agent starts with the document (an init script), so there is no early batch;
+// the batches sent as the page is left come by beacon to the module's loopback listener.
+for (const form of FORMS) {
+  describe(`a page left early in headless inject mode, chromium, ${form.name}`, () => {
+    const suite = { server: null, session: null, inject: null };
+    before(async () => {
+      suite.server = await serve(join(ROOT, 'tests/sites/fixtures'));
+      suite.session = await launchChromium({ extension: false });
+      suite.inject = await attach(suite.session.context);
+    });
+    after(async () => {
+      await suite.session?.close();
+      await suite.server?.close();
+    });
+    for (const leaveCase of LEAVE_CASES) {
+      test(`left ${leaveCase.name}`, async () => {
+        let opened = null;
+        const session = {
+          open: async (url, options) => (opened = await suite.session.open(url, options)),
+        };
+        await leaveAndCompare(suite.server, session, leaveCase, form, ['js'], async (url) => {
+          const views = opened ? await suite.inject.views(opened) : [];
+          return views.find((view) => view.log.page.url === url) ?? null;
+        });
+      });
+    }
+  });
+}
+
+/**
+ * Opens the case's page in `session` (with the web-vitals beacon oracle), leaves it as the case
+ * says, and asserts the first page view of its URL (`firstView(url)`: `{ log, report }` or
+ * null) equal to web-vitals, its leaving recorded, by one of `forms` of the agent. Returns it.
+ */
+async function leaveAndCompare(server, session, leaveCase, form, forms, firstView) {
+  const path = leaveCase.path + form.query;
+  const url = `${server.url}${path}`;
+  const next = `${server.url}/next.html`;
+  const ctx = {
+    url,
+    page: null,
+    async openAt(target, { leaveAfterLoad, waitUntil } = {}) {
+      const leaving = leaveAfterLoad === undefined ? '' : leaveAfterLoadScript(path, next, leaveAfterLoad);
+      ctx.page = await session.open(target, { initScript: `${beaconOracleInitScript}\n${leaving}`, waitUntil });
+    },
+    leave: () => ctx.page.goto(next, { waitUntil: 'load' }),
+  };
+  await leaveCase.act(ctx);
+  let first = null;
+  try {
+    await assertLeftViewEqualsOracle(
+      server,
+      { ...leaveCase, path },
+      async () => {
+        first = await firstView(url);
+        return first?.report ?? null;
+      },
+      { left: async () => Boolean(first && hidden(first.log)) },
+    );
+  } catch (error) {
+    const kinds = first?.log.records.map((r) => r.lifecycle ?? r.entryType ?? 'response').join(',');
+    error.message += `\nthe view's records: ${kinds ?? 'no view'}`;
+    if (!first && session.extensionStates) {
+      const states = await session.extensionStates();
+      const tabs = Object.entries(states).filter(([k]) => k.startsWith('tab:') || k.startsWith('pending:') || k === 'closed');
+      error.message += `\nstorage: ${JSON.stringify(tabs.map(([k, v]) => [k, Array.isArray(v) ? v.map((p) => p.url ?? p) : { ...v, starts: undefined }]))}`;
+    }
+    throw error;
+  }
+  assert.ok(forms.includes(first.log.page.agentForm), `agent form ${first.log.page.agentForm}`);
+  if (leaveCase.cached) {
+    assert.ok(
+      first.log.records.some((r) => r.lifecycle === 'pagehide' && r.persisted),
+      'the page went into the back/forward cache (pagehide persisted)',
+    );
+  }
+  if (!ctx.page.isClosed()) await ctx.page.close();
+  return first;
 }
