@@ -3,14 +3,15 @@
 // sends its batches to the background. A classic script cannot import compat.js, so it picks
 // the promise-based API (`browser` in Firefox, `chrome` in Chrome) the way compat.js does.
 //
-// The agent starts some 20 to 50 ms after this script (the import and the wasm's
-// instantiation), after `load` on a fast page. A page left before that (a tab closed, or a link
-// followed, right after a fast load) would have no report, so until the agent has started, the
-// browser's entries are kept as they are delivered (a buffered observer, as the agent's), and
-// `pagehide` sends them in one batch in the agent's own log format: each entry as its
-// `toJSON()` gives it, with the selectors of its nodes, as the agent records it
-// (crates/pagevitals-agent/src/record.rs). That page view is then complete: the agent never
-// starts in it (docs/metrics.md). Once the agent runs, this script keeps nothing.
+// The agent is imported once the page has painted (below), and starts some 20 to 50 ms later
+// (the import and the wasm's instantiation), after `load` on a fast page. A page left before
+// that (a tab closed, or a link followed, right after a fast load) would have no report, so
+// until the agent has started, the browser's entries are kept as they are delivered (a
+// buffered observer, as the agent's), and `pagehide` sends them in one batch in the agent's own
+// log format: each entry as its `toJSON()` gives it, with the selectors of its nodes, as the
+// agent records it (crates/pagevitals-agent/src/record.rs). That page view is then complete:
+// the agent never starts in it (docs/metrics.md). Once the agent runs, this script keeps
+// nothing.
 (() => {
   /** The agent's `OBSERVED_TYPES` (crates/pagevitals-agent/src/lib.rs; a test keeps them equal). */
   const OBSERVED_TYPES = [
@@ -42,12 +43,23 @@
   // Read at once: by the time a page is left, it is hidden.
   const initialVisibility = document.visibilityState === 'hidden' ? 'hidden' : 'visible';
   let state = 'loading'; // 'started' by the agent, or 'sent' by the early batch
-  let input = null; // the first trusted keydown or click, which ends LCP
-  const onInput = (event) => {
-    if (event.isTrusted && !input) input = { lifecycle: 'input', time: event.timeStamp, kind: event.type };
-  };
-  addEventListener('keydown', onInput, true);
-  addEventListener('click', onInput, true);
+  // What the agent records from events, until it starts, in its own format: the first trusted
+  // keydown or click (which ends LCP), visibility changes, the load's pageshow. Handed to the
+  // agent when it starts, or sent in the early batch.
+  const lifecycle = [];
+  let inputSeen = false;
+  const watched = [
+    [window, 'keydown', onInput],
+    [window, 'click', onInput],
+    [document, 'visibilitychange', (event) => lifecycle.push({ lifecycle: 'visibilitychange', time: event.timeStamp, state: document.visibilityState === 'hidden' ? 'hidden' : 'visible' })],
+    [window, 'pageshow', (event) => event.persisted || lifecycle.push({ lifecycle: 'pageshow', time: event.timeStamp, persisted: false })],
+  ];
+  for (const [target, type, listener] of watched) target.addEventListener(type, listener, true);
+  function onInput(event) {
+    if (!event.isTrusted || inputSeen) return;
+    inputSeen = true;
+    lifecycle.push({ lifecycle: 'input', time: event.timeStamp, kind: event.type });
+  }
   // The entries delivered until the agent starts: a buffered observer's `takeRecords()` at
   // `pagehide` can miss an entry the browser has just delivered (an FCP in Chromium, an LCP in
   // Firefox, presented as the page is left). Only kept, never read, unless the page is left.
@@ -58,30 +70,45 @@
   const delivered = [];
   let page = null; // the early batch's page view, once sent
   const observer = observeAll(supported, (list) => {
-    if (state !== 'sent') return delivered.push(...list.getEntries());
-    const paints = list.getEntries().filter((entry) => entry.entryType === 'paint');
-    if (paints.length) send(batch(page, paints, []));
+    const entries = list.getEntries();
+    if (state === 'sent') {
+      const paints = entries.filter((entry) => entry.entryType === 'paint');
+      if (paints.length) send(batch(page, paints, []));
+      return;
+    }
+    delivered.push(...entries);
+    if (entries.some((entry) => entry.name === 'first-contentful-paint')) startAgent();
   });
+  addEventListener('load', startAgent, { once: true });
   addEventListener('pagehide', (event) => {
     if (state !== 'loading' || document.prerendering) return;
     state = 'sent';
     const entries = [...delivered, ...observer.takeRecords()];
     delivered.length = 0;
     page = earlyPage(supported, initialVisibility);
-    const lifecycle = [{ lifecycle: 'pagehide', time: event.timeStamp, persisted: event.persisted }];
-    send(batch(page, entries, input ? [input, ...lifecycle] : lifecycle));
+    send(batch(page, entries, [...lifecycle, { lifecycle: 'pagehide', time: event.timeStamp, persisted: event.persisted }]));
   }, true);
-  import(base + 'loader.js')
-    .then(({ load }) => load(base, send, () => state === 'loading'))
-    .then((started) => {
-      if (!started) return;
-      state = 'started';
-      observer.disconnect();
-      delivered.length = 0;
-      removeEventListener('keydown', onInput, true);
-      removeEventListener('click', onInput, true);
-    })
-    .catch((error) => console.debug('PageVitals agent did not start:', error));
+
+  // The agent is imported once the page has painted its first content (or at `load`, for a
+  // page that paints nothing, such as one loading in a hidden tab): importing a module from the
+  // extension while the page parses and renders moved the page's own FCP by some 20 ms, whatever
+  // the module did (docs/overhead.md). Its buffered observers then get the entries from before.
+  let importing = false;
+  function startAgent() {
+    if (importing) return;
+    importing = true;
+    import(base + 'loader.js')
+      .then(({ load }) => load(base, send, () => state === 'loading', () => ({ initialVisibility, records: lifecycle.slice() })))
+      .then((started) => {
+        if (!started) return;
+        state = 'started';
+        observer.disconnect();
+        delivered.length = 0;
+        for (const [target, type, listener] of watched) target.removeEventListener(type, listener, true);
+        removeEventListener('load', startAgent);
+      })
+      .catch((error) => console.debug('PageVitals agent did not start:', error));
+  }
 
   /**
    * One buffered observer for every type the agent observes, as the agent observes them: Event

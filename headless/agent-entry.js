@@ -7,11 +7,12 @@
 //
 // A binding call made as the page is left by a navigation, a reload or a closed tab never
 // reaches Node (measured: docs/metrics.md), nor does any request the DevTools protocol could
-// see. So from `pagehide` until the page is shown again, each batch also goes by
-// `navigator.sendBeacon` to the loopback listener the headless module started (its URL, with a
-// secret path, replaces BEACON below); Node takes whichever copy comes first. Each document
-// says who it is at once, while the binding still works, so that a batch arriving by beacon
-// finds its page.
+// see; nor, at times, one made while a navigation away is pending. So each batch is kept until
+// Node acknowledges it (the binding's promise resolves), and from `pagehide` until the page is
+// shown again, every batch not yet acknowledged goes by `navigator.sendBeacon` to the loopback
+// listener the headless module started (its URL, with a secret path, replaces BEACON below);
+// Node takes the first copy of each. Each document says who it is at once, while the binding
+// still works, so that a batch arriving by beacon finds its page.
 import * as glue from '../target/bindgen/agent/pagevitals_agent_bg.js';
 import * as wasm from '../target/bindgen/agent/pagevitals_agent_bg.wasm.js';
 
@@ -27,20 +28,41 @@ if (window.top === window && /^https?:$/.test(location.protocol) && typeof windo
   let leaving = false;
   addEventListener('pagehide', () => (leaving = true), true);
   addEventListener('pageshow', () => (leaving = false), true);
-  // The binding returns a promise; a page being torn down may reject it.
-  const call = (n, json) => Promise.resolve(sink(doc, n, json)).catch(() => {});
+  /** Batches sent but not yet acknowledged, by number (at most MAX_UNACKED, the latest). */
+  const unacked = new Map();
+  const MAX_UNACKED = 64;
+  const beaconed = new Set();
+  // The binding returns a promise, resolved once Node has the batch; a page being torn down may
+  // reject it, or leave it pending for ever.
+  const call = (n, json) =>
+    Promise.resolve(sink(doc, n, json))
+      .then(() => {
+        unacked.delete(n);
+        beaconed.delete(n);
+      })
+      .catch(() => {});
   call(0, null);
+  const postUnacked = () => {
+    const batches = [...unacked].filter(([n]) => !beaconed.has(n));
+    if (!batches.length) return;
+    try {
+      // Within the browser's keep-alive quota (64 KB in flight), or false: nothing is lost that
+      // the binding may still deliver.
+      if (beacon(BEACON, stringify({ doc, batches }))) for (const [n] of batches) beaconed.add(n);
+    } catch {
+      // as above
+    }
+  };
   glue.__wbg_set_wasm(wasm);
   wasm.__wbindgen_start?.();
   glue.start((json) => {
     seq += 1;
-    call(seq, json);
-    if (leaving && beacon && BEACON.startsWith('http')) {
-      try {
-        beacon(BEACON, stringify({ doc, seq, json }));
-      } catch {
-        // Over the browser's keep-alive quota (64 KB in flight): the binding's copy may still arrive.
-      }
+    unacked.set(seq, json);
+    for (const n of unacked.keys()) {
+      if (unacked.size <= MAX_UNACKED) break;
+      unacked.delete(n);
     }
+    call(seq, json);
+    if (leaving && beacon && BEACON.startsWith('http')) postUnacked();
   }, 'js');
 }

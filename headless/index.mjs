@@ -71,8 +71,9 @@ const MAX_SEEN_BATCHES = 512;
 
 /**
  * A loopback listener for the batches a page sends as it is left, which the binding loses
- * (headless/agent-entry.js). Its path is a secret of this session, so no other page or program
- * can feed it. Calls `take(doc, seq, json)` for each; closed with the context.
+ * (headless/agent-entry.js): each POST is `{ doc, batches: [[seq, json], ...] }`. Its path is a
+ * secret of this session, so no other page or program can feed it. Calls `take(doc, seq,
+ * json)` for each batch, in order; closed with the context.
  */
 async function beaconListener(take) {
   const secret = `/${randomBytes(16).toString('hex')}`;
@@ -91,8 +92,11 @@ async function beaconListener(take) {
     request.on('end', () => {
       if (size > MAX_BEACON_BYTES) return done(413);
       try {
-        const { doc, seq, json } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (typeof doc === 'string' && Number.isInteger(seq) && typeof json === 'string') take(doc, seq, json);
+        const { doc, batches } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (typeof doc !== 'string' || !Array.isArray(batches)) return done(400);
+        for (const [seq, json] of batches.toSorted(([a], [b]) => a - b)) {
+          if (Number.isInteger(seq) && typeof json === 'string') take(doc, seq, json);
+        }
       } catch {
         return done(400);
       }

@@ -12,10 +12,11 @@ async function instantiateWasm(base) {
 
 /**
  * Instantiates the agent and, if `shouldStart()` still says so (the page may have been left,
- * and its early batch sent, while this loaded), starts it with `send` as its sink. Resolves to
- * whether it started.
+ * and its early batch sent, while this loaded), starts it with `send` as its sink and what the
+ * content script saw before (`early()`: the page's initial visibility and its lifecycle
+ * records so far). Resolves to whether it started.
  */
-export async function load(base, send, shouldStart) {
+export async function load(base, send, shouldStart, early) {
   let exports;
   let form = 'wasm';
   try {
@@ -27,6 +28,6 @@ export async function load(base, send, shouldStart) {
   if (!shouldStart()) return false;
   glue.__wbg_set_wasm(exports);
   exports.__wbindgen_start?.();
-  glue.start(send, form);
+  glue.start(send, form, early());
   return true;
 }

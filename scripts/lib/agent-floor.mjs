@@ -90,11 +90,12 @@ function patch(dir, path, pattern, replacement, what) {
 }
 
 /**
- * Replaces the loader's `start()` call (in `dir`) by `replacement` ($1 glue, $2 send, $3 form),
- * an expression: the minified loader's load() calls `<glue>.start(<send>,<form>)` inside one.
+ * Replaces the loader's `start()` call (in `dir`) by `replacement` ($1 glue, $2 send, $3 form,
+ * $4 early), an expression: the minified loader's load() calls `<glue>.start(<send>,<form>,<early>)`
+ * inside one.
  */
 const patchStart = (dir, replacement) =>
-  patch(dir, 'agent/loader.js', /(\w+)\.start\((\w+),(\w+)\)/, replacement, 'start() call');
+  patch(dir, 'agent/loader.js', /(\w+)\.start\((\w+),(\w+),(\w+)\)/, replacement, 'start() call');
 
 /** Script that makes the agent's world see only `types` (of those supported) as supported. */
 const onlyTypes = (types) =>
@@ -125,9 +126,9 @@ const VARIANTS = {
     );
   },
   'agent-not-started': (dir) => patchStart(dir, 'void $2'),
-  'agent-no-observers': (dir) => patchStart(dir, `${onlyTypes([])}$1.start($2,$3)`),
-  'agent-web-vitals-types': (dir) => patchStart(dir, `${onlyTypes(WEB_VITALS_TYPES)}$1.start($2,$3)`),
-  'agent-no-send': (dir) => patchStart(dir, '$1.start(()=>{},$3)'),
+  'agent-no-observers': (dir) => patchStart(dir, `${onlyTypes([])}$1.start($2,$3,$4)`),
+  'agent-web-vitals-types': (dir) => patchStart(dir, `${onlyTypes(WEB_VITALS_TYPES)}$1.start($2,$3,$4)`),
+  'agent-no-send': (dir) => patchStart(dir, '$1.start(()=>{},$3,$4)'),
   // The loader fetches the wasm first and falls back to the wasm2js form when that throws.
   'agent-wasm2js-form': (dir) =>
     patch(dir, 'agent/loader.js', /fetch\(\w+\+"pagevitals_agent_bg\.wasm"\)/,

@@ -82,6 +82,10 @@ struct Shared {
     page: RefCell<Object>,
     pending: RefCell<Array>,
     flush_scheduled: Cell<bool>,
+    /// From `pagehide` until the page is shown again: a timer may never run in a page being
+    /// left, so a paint the observers deliver then (presented as the page was left; web-vitals
+    /// still reports FCP from it) is sent at once.
+    leaving: Cell<bool>,
     /// `document.prerendering`, until `prerenderingchange`.
     prerendering: Cell<bool>,
     /// Records not held while prerendering, counted by kind (entry type, or `lifecycle`).
@@ -232,7 +236,7 @@ impl Shared {
             return;
         }
         let length = self.pending.borrow().push(record);
-        if length >= MAX_BATCH_RECORDS {
+        if length >= MAX_BATCH_RECORDS || (self.leaving.get() && is_paint(record)) {
             self.flush();
         } else if !self.flush_scheduled.replace(true) {
             let shared = Rc::clone(self);
@@ -306,8 +310,12 @@ impl Shared {
 
 /// Starts the agent once per page. `sink` receives each batch as a JSON string; `form` says
 /// how the agent was loaded (`wasm`, or `js` where the page's CSP forbids compiling wasm).
+/// `early`, from a content script that starts the agent after the page's first paint:
+/// `{ initialVisibility, records }`, the page's visibility when it began and the lifecycle
+/// records (`input`, `visibilitychange`, `pageshow`) it saw before the agent started, in
+/// order; the entries themselves the agent's buffered observers still get.
 #[wasm_bindgen]
-pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
+pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), JsValue> {
     if AGENT.with(|a| a.borrow().is_some()) {
         return Ok(());
     }
@@ -321,18 +329,25 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
         .unchecked_ref::<PerformanceExt>()
         .interaction_count()
         .is_some();
+    let page = page_info(&window, &document, &performance, &supported, form)?;
+    let early_records = match &early {
+        Some(early) => {
+            let visibility = Reflect::get(early, &"initialVisibility".into())?;
+            if visibility.is_string() {
+                set(&page, "initialVisibility", &visibility);
+            }
+            let records = Reflect::get(early, &"records".into())?;
+            Array::is_array(&records).then(|| Array::from(&records))
+        }
+        None => None,
+    };
     let shared = Rc::new(Shared {
         sink,
-        page: RefCell::new(page_info(
-            &window,
-            &document,
-            &performance,
-            &supported,
-            form,
-        )?),
+        page: RefCell::new(page),
         performance,
         pending: RefCell::new(Array::new()),
         flush_scheduled: Cell::new(false),
+        leaving: Cell::new(false),
         prerendering: Cell::new(
             document
                 .unchecked_ref::<DocumentExt>()
@@ -391,6 +406,15 @@ pub fn start(sink: Function, form: &str) -> Result<(), JsValue> {
 
     *shared.observers.borrow_mut() = observers;
     let listeners = lifecycle_listeners(&window, &document, &shared);
+    for record in early_records.iter().flat_map(Array::iter) {
+        let kind = Reflect::get(&record, &"lifecycle".into())
+            .ok()
+            .and_then(|k| k.as_string());
+        if kind.as_deref() == Some("input") && shared.input_seen.replace(true) {
+            continue;
+        }
+        shared.push(&record);
+    }
     AGENT.with(|a| {
         *a.borrow_mut() = Some(Agent {
             _shared: shared,
@@ -449,12 +473,14 @@ fn lifecycle_listeners(
                 &[("persisted", persisted(e).into())],
             ));
             s.flush_now();
+            s.leaving.set(true);
         });
     });
     let s = Rc::clone(shared);
     let win = window.clone();
     let pageshow = EventListener::new_with_options(window, "pageshow", capture, move |e| {
         s.timed(|| {
+            s.leaving.set(false);
             if persisted(e) {
                 s.restored(&win, e);
             } else {
@@ -574,6 +600,14 @@ fn lifecycle(kind: &str, event: &Event, fields: &[(&str, JsValue)]) -> Object {
         set(&record, key, value);
     }
     record
+}
+
+/// Whether a record is a `paint` entry's.
+fn is_paint(record: &JsValue) -> bool {
+    Reflect::get(record, &"entryType".into())
+        .ok()
+        .and_then(|t| t.as_string())
+        .is_some_and(|t| t == "paint")
 }
 
 fn persisted(event: &Event) -> bool {
