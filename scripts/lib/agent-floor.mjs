@@ -24,9 +24,9 @@
 //   no-early-batch         the whole agent, its content script only importing and starting it
 //                          (no early batch: no observers kept until the agent starts, no
 //                          pagehide listener), for what the early batch costs
-//   agent-after-first-paint  the whole agent and its early batch, the agent's import started
-//                          only once the page has a first-contentful-paint entry (or at load,
-//                          for a page that paints nothing), for what a later start saves the
+//   agent-at-document-start  the whole agent and its early batch, the agent's import started at
+//                          once, as before 2026-12-07 (it now waits for the page's first
+//                          contentful paint, or load), for what the later start saves the
 //                          page's FCP and LCP
 //   no-web-request         the whole agent, the background without its webRequest listener
 //                          (no response headers captured), for what that listener costs the
@@ -163,20 +163,11 @@ const VARIANTS = {
 })();
 `,
     ),
-  'agent-after-first-paint': (dir) => {
+  'agent-at-document-start': (dir) => {
     const source = readFileSync(join(ROOT, 'extension/content.js'), 'utf8');
-    const importing = "  import(base + 'loader.js')\n";
-    if (!source.includes(importing)) throw new Error('extension/content.js: no agent import found; update agent-floor.mjs');
-    const firstPaint = `  const firstPaint = new Promise((resolve) => {
-    const watch = new PerformanceObserver((list) => {
-      if (list.getEntriesByName('first-contentful-paint').length) resolve(watch.disconnect());
-    });
-    watch.observe({ type: 'paint', buffered: true });
-    addEventListener('load', () => resolve(), { once: true });
-  });
-  firstPaint.then(() => import(base + 'loader.js'))
-`;
-    writeFileSync(join(dir, 'content.js'), source.replace(importing, firstPaint));
+    const declared = '  let importing = false;\n';
+    if (!source.includes(declared)) throw new Error('extension/content.js: no deferred agent start found; update agent-floor.mjs');
+    writeFileSync(join(dir, 'content.js'), source.replace(declared, `${declared}  startAgent();\n`));
   },
   // The listener's arguments are still evaluated; it is never added.
   'no-web-request': (dir) =>
