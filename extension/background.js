@@ -313,8 +313,14 @@ async function drain(tabId, items) {
     }
     writes[viewKey(tabId, navigationId)] = view;
   }
+  // The oldest views past the bound go first, and a view dropped as soon as it began is never
+  // written: storage never holds more than the bound of a tab's views.
   const dropped = tab.views.splice(0, Math.max(0, tab.views.length - MAX_VIEWS_PER_TAB));
-  for (const id of dropped) delete tab.starts[id];
+  for (const id of dropped) {
+    delete tab.starts[id];
+    delete writes[viewKey(tabId, id)];
+  }
+  if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
   writes[tabKey(tabId)] = tab;
   if (pendingChanged && pending.length) writes[pendingKey(tabId)] = pending;
   const prerendering = Object.keys(prerenders).length > 0;
@@ -325,7 +331,6 @@ async function drain(tabId, items) {
   if (pendingChanged && !pending.length) await api.storage.session.remove(pendingKey(tabId));
   if (prerendersChanged && !prerendering) await api.storage.session.remove(prerenderKey(tabId));
   if (prefetchedChanged && !anyPrefetched) await api.storage.session.remove(prefetchedKey(tabId));
-  if (dropped.length) await api.storage.session.remove(dropped.map((id) => viewKey(tabId, id)));
   await letGoOfOldLogs(tabId, tab.views);
   if (current !== undefined && !tab.closedAt) await showBadge(tabId, currentVerdict(current));
 }
