@@ -3,8 +3,8 @@
 // sends its batches to the background. A classic script cannot import compat.js, so it picks
 // the promise-based API (`browser` in Firefox, `chrome` in Chrome) the way compat.js does.
 //
-// The agent is imported once the page has painted (below), and starts some 20 to 50 ms later
-// (the import and the wasm's instantiation), after `load` on a fast page. A page left before
+// The agent starts some 20 to 50 ms after this script (the import and the wasm's
+// instantiation), after `load` on a fast page. A page left before
 // that (a tab closed, or a link followed, right after a fast load) would have no report, so
 // until the agent has started, the browser's entries are kept as they are delivered (a
 // buffered observer, as the agent's), and `pagehide` sends them in one batch in the agent's own
@@ -77,9 +77,7 @@
       return;
     }
     delivered.push(...entries);
-    if (entries.some((entry) => entry.name === 'first-contentful-paint')) startAgent();
   });
-  addEventListener('load', startAgent, { once: true });
   addEventListener('pagehide', (event) => {
     if (state !== 'loading' || document.prerendering) return;
     state = 'sent';
@@ -89,11 +87,12 @@
     send(batch(page, entries, [...lifecycle, { lifecycle: 'pagehide', time: event.timeStamp, persisted: event.persisted }]));
   }, true);
 
-  // The agent is imported once the page has painted its first content (or at `load`, for a
-  // page that paints nothing, such as one loading in a hidden tab): importing a module from the
-  // extension while the page parses and renders moved the page's own FCP by some 20 ms, whatever
-  // the module did (docs/overhead.md). Its buffered observers then get the entries from before.
+  // The agent is imported at once. Importing it only after the page's first contentful paint
+  // gave the page its own FCP back, but a tab closed right after `load` then lost its page view
+  // too often, in both browsers (docs/overhead.md); the agent's buffered observers would get
+  // the entries from before, and it is handed what the buffers do not keep.
   let importing = false;
+  startAgent();
   function startAgent() {
     if (importing) return;
     importing = true;
@@ -105,7 +104,6 @@
         observer.disconnect();
         delivered.length = 0;
         for (const [target, type, listener] of watched) target.removeEventListener(type, listener, true);
-        removeEventListener('load', startAgent);
       })
       .catch((error) => console.debug('PageVitals agent did not start:', error));
   }

@@ -456,10 +456,7 @@ fn lifecycle_listeners(
                 s.prerendering.set(false);
                 // The navigation entry was recorded while prerendering, its `activationStart`
                 // still 0. Recorded again as it reads now; the core keeps the last one.
-                let navigation = s.performance.get_entries_by_type("navigation").get(0);
-                if !navigation.is_undefined() {
-                    s.push(&record::record(navigation.unchecked_ref()));
-                }
+                s.record_navigation_again();
                 s.push(&lifecycle("prerenderingchange", e, &[]));
                 s.flush();
             });
@@ -467,6 +464,10 @@ fn lifecycle_listeners(
     let s = Rc::clone(shared);
     let pagehide = EventListener::new_with_options(window, "pagehide", capture, move |e| {
         s.timed(|| {
+            // The navigation entry as it reads now: an agent started before DOMContentLoaded
+            // recorded it without its later timings, which web-vitals reads as the page is
+            // hidden (the load state of each metric's attribution).
+            s.record_navigation_again();
             s.push(&lifecycle(
                 "pagehide",
                 e,
@@ -507,6 +508,14 @@ fn lifecycle_listeners(
 }
 
 impl Shared {
+    /// Records the navigation entry again, as it reads now; the core keeps the last one.
+    fn record_navigation_again(self: &Rc<Self>) {
+        let navigation = self.performance.get_entries_by_type("navigation").get(0);
+        if !navigation.is_undefined() {
+            self.push(&record::record(navigation.unchecked_ref()));
+        }
+    }
+
     /// A restore from the back/forward cache starts a new page view (web-vitals resets every
     /// metric then): what was pending goes out under the old id, then the page gets a new id
     /// and `restoredAt`, and two animation frames later a `restorepaint` record stands for
