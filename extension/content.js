@@ -4,14 +4,13 @@
 // the promise-based API (`browser` in Firefox, `chrome` in Chrome) the way compat.js does.
 //
 // The agent starts some 20 to 50 ms after this script (the import and the wasm's
-// instantiation), after `load` on a fast page. A page left before
-// that (a tab closed, or a link followed, right after a fast load) would have no report, so
-// until the agent has started, the browser's entries are kept as they are delivered (a
-// buffered observer, as the agent's), and `pagehide` sends them in one batch in the agent's own
-// log format: each entry as its `toJSON()` gives it, with the selectors of its nodes, as the
-// agent records it (crates/pagevitals-agent/src/record.rs). That page view is then complete:
-// the agent never starts in it (docs/metrics.md). Once the agent runs, this script keeps
-// nothing.
+// instantiation), after `load` on a fast page. A page left before that (a tab closed, or a link
+// followed, right after a fast load) would have no report, so until the agent has started, the
+// browser's entries are kept as they are delivered (a buffered observer, as the agent's), and
+// `pagehide` sends them in one batch in the agent's own log format: each entry as its
+// `toJSON()` gives it, with the selectors of its nodes, as the agent records it
+// (crates/pagevitals-agent/src/record.rs). That page view is then complete: the agent never
+// starts in it (docs/metrics.md). Once the agent runs, this script keeps nothing.
 (() => {
   /** The agent's `OBSERVED_TYPES` (crates/pagevitals-agent/src/lib.rs; a test keeps them equal). */
   const OBSERVED_TYPES = [
@@ -91,11 +90,10 @@
   // gave the page its own FCP back, but a tab closed right after `load` then lost its page view
   // too often, in both browsers (docs/overhead.md); the agent's buffered observers would get
   // the entries from before, and it is handed what the buffers do not keep.
-  let importing = false;
   startAgent();
+
+  /** Imports the agent and starts it, unless the early batch was sent; then keeps nothing. */
   function startAgent() {
-    if (importing) return;
-    importing = true;
     import(base + 'loader.js')
       .then(({ load }) => load(base, send, () => state === 'loading', () => ({ initialVisibility, records: lifecycle.slice() })))
       .then((started) => {

@@ -169,8 +169,10 @@ const VARIANTS = {
     const starting = '  startAgent();\n';
     if (!source.includes(starting)) throw new Error('extension/content.js: no agent start found; update agent-floor.mjs');
     const later =
-      "  new PerformanceObserver((list, o) => { if (list.getEntriesByName('first-contentful-paint').length) { o.disconnect(); startAgent(); } }).observe({ type: 'paint', buffered: true });\n" +
-      "  addEventListener('load', startAgent, { once: true });\n";
+      '  let agentStarting = false;\n' +
+      '  const startOnce = () => agentStarting || ((agentStarting = true), startAgent());\n' +
+      "  new PerformanceObserver((list, o) => { if (list.getEntriesByName('first-contentful-paint').length) { o.disconnect(); startOnce(); } }).observe({ type: 'paint', buffered: true });\n" +
+      "  addEventListener('load', startOnce, { once: true });\n";
     writeFileSync(join(dir, 'content.js'), source.replace(starting, later));
   },
   // The listener's arguments are still evaluated; it is never added.
