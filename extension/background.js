@@ -26,8 +26,9 @@
 //   budget:<origin>             -> { name, text }: the budget checked for that origin's pages;
 //                                  without one, the built-in budget (every Core Web Vital good);
 //                                  written by the options page
-//   outbox:<timeOrigin>-<n>     -> a batch a page sent as it was left (content.js): taken out
-//                                  and removed as soon as the background sees it
+//   outbox:<timeOrigin>-<n>     -> a batch a page sent as it was left (content.js): removed
+//                                  when its message comes, else taken out and removed a moment
+//                                  after the background sees it (OUTBOX_GRACE_MS)
 // A soft navigation (single-page-app route change, Chromium) starts a new report inside its
 // page view's: report.softNavigations[i], with its own page, metrics and verdict.
 import init, { analyzeWithBudget, compactLog } from './engine/pagevitals_engine.js';
@@ -593,13 +594,26 @@ async function tabOfBatch(json, { open = false } = {}) {
 api.tabs.onRemoved.addListener((tabId) => enqueue(tabId, () => retire(tabId)));
 
 /**
+ * How long a batch's outbox copy waits for its message: the message, when it comes at all,
+ * comes within moments and names its tab (its sender's), whereas the outbox copy has to look
+ * its tab up, and finds none for a tab closed that moment whose removal is not handled yet.
+ * Taken first, it then dropped the batch, and the message that followed was dropped as already
+ * taken: a tab closed right after `load` lost its page view (seen in about one close in ten,
+ * Chromium, docs/metrics.md).
+ */
+const OUTBOX_GRACE_MS = 1_000;
+
+/**
  * Batches a page sent as it was left, through storage.local (content.js), unless their message
- * came first: each is removed at once and delivered to its tab. Also those written while the
- * background was not running, when it starts.
+ * came first: each is removed and delivered to its tab. Also those written while the background
+ * was not running, when it starts.
  */
 async function takeOutbox(entries) {
   // A background woken by the change sees it twice: as the change, and in its start-up read.
-  const batches = entries.filter(([key, json]) => key.startsWith('outbox:') && typeof json === 'string' && !taken.has(key));
+  const untaken = () => entries.filter(([key, json]) => key.startsWith('outbox:') && typeof json === 'string' && !taken.has(key));
+  if (!untaken().length) return;
+  await new Promise((resolve) => setTimeout(resolve, OUTBOX_GRACE_MS));
+  const batches = untaken();
   if (!batches.length) return;
   for (const [key] of batches) markTaken(key);
   await api.storage.local.remove(batches.map(([key]) => key));
@@ -608,7 +622,6 @@ async function takeOutbox(entries) {
     if (tabId !== null) deliver(tabId, { json, left: true });
   }
 }
-
 
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;

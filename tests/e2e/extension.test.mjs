@@ -199,8 +199,8 @@ async function leftWithBackgroundAsleep(suite, path, drive) {
     suite.server,
     { name: path, path },
     async () => {
-      [first] = await viewsFor(suite.session, url);
-      return first?.report ?? null;
+      [first = null] = await viewsFor(suite.session, url);
+      return first;
     },
     { left: async () => Boolean(first?.log.records.some((r) => r.lifecycle === 'pagehide')) },
   );

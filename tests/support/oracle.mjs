@@ -43,12 +43,18 @@ export const oracleInitScript = withStart.replace('SEND;', '');
 /**
  * The oracle that also posts every page view's record of its path (`BEACON_PATH`, read with the
  * test server's `beacons(key)`, key the path) with `navigator.sendBeacon`, which still arrives
- * from a page being unloaded or a tab being closed, whose sessionStorage is gone with it.
+ * from a page being unloaded or a tab being closed, whose sessionStorage is gone with it. An
+ * FCP it reports only after the page's `pagehide` has `afterPagehide: true`.
  */
-export const beaconOracleInitScript = withStart.replace(
+export const beaconOracleInitScript = `${withStart.replace(
   'SEND;',
-  `navigator.sendBeacon('${BEACON_PATH}' + encodeURIComponent(location.pathname + location.search), JSON.stringify(views));`,
-);
+  `if (m.name === 'FCP' && self.__webVitalsOracleLeft) view.FCP.afterPagehide = true;
+    navigator.sendBeacon('${BEACON_PATH}' + encodeURIComponent(location.pathname + location.search), JSON.stringify(views));`,
+)}
+// An FCP web-vitals reports only after \`pagehide\` says so (\`afterPagehide\`): its paint was
+// presented as the page was left (tests/support/leave.mjs).
+addEventListener('pagehide', () => { self.__webVitalsOracleLeft = true; }, true);
+addEventListener('pageshow', () => { self.__webVitalsOracleLeft = false; }, true);`;
 
 /**
  * The oracle's page views for `path` from the beacons the server received: each beacon holds
