@@ -198,6 +198,13 @@ export async function assertLeftViewEqualsOracle(
   for (const name of METRICS) {
     if (!oracle[name]) {
       if (mayLack(leaveCase, name, oracle, log)) continue;
+      if (name === 'CLS' && ours.metrics.CLS && oracle.FCP) {
+        // Seen a few times in Chromium (docs/metrics.md): web-vitals reported FCP before the
+        // page was hidden, and LCP, but its CLS never came. Not PageVitals' to answer for, and
+        // nothing to compare its CLS with: the case did not happen as planned.
+        const message = `web-vitals reported no CLS, but FCP (it reported ${Object.keys(oracle)})`;
+        throw Object.assign(new Error(message), { oracleIncomplete: true });
+      }
       assert.equal(ours.metrics[name], undefined, `${name}: reported, but web-vitals did not (it reported ${Object.keys(oracle)})`);
       continue;
     }
