@@ -87,9 +87,9 @@
   }, true);
 
   // The agent is imported at once. Importing it only after the page's first contentful paint
-  // gave the page its own FCP back, but a tab closed right after `load` then lost its page view
-  // too often, in both browsers (docs/overhead.md); the agent's buffered observers would get
-  // the entries from before, and it is handed what the buffers do not keep.
+  // showed no gain that 20 loads can tell from noise, and more pages left while it was still
+  // being imported: a closed tab without a view, a page kept out of the back/forward cache
+  // (docs/overhead.md). It is handed what the browser's buffers do not keep.
   startAgent();
 
   /** Imports the agent and starts it, unless the early batch was sent; then keeps nothing. */
