@@ -124,6 +124,13 @@ function mayMiss(leaveCase, metric, oracle, { closedTabLosesLateBatches }) {
   return Boolean(closedTabLosesLateBatches && leaveCase.closesTab && metric === 'FCP' && oracle.FCP?.afterPagehide);
 }
 
+/**
+ * A metric that may be lost (`mayMiss`) counts as lost only after this long, in which a batch
+ * that had it would have come, through the outbox too (a second: extension/background.js,
+ * OUTBOX_GRACE_MS).
+ */
+const LATE_BATCH_WAIT_MS = 3_000;
+
 /** Whether a page view's log recorded its first paint after its `pagehide`. */
 function paintAfterHide(log) {
   const records = log?.records ?? [];
@@ -166,10 +173,9 @@ export async function assertLeftViewEqualsOracle(
   let log = null;
   let gone = false;
   let failure = null; // the last error reading our report, for the message
-  // A metric that may be lost counts as lost only once a batch that had it would have come (by
-  // the outbox, too: background.js, OUTBOX_GRACE_MS).
   const since = Date.now();
-  const missable = (m) => !ours.metrics[m] && mayMiss(leaveCase, m, oracle, { closedTabLosesLateBatches }) && Date.now() - since > 3_000;
+  const missable = (m) =>
+    !ours.metrics[m] && mayMiss(leaveCase, m, oracle, { closedTabLosesLateBatches }) && Date.now() - since > LATE_BATCH_WAIT_MS;
   const reported = () => METRICS.some((m) => oracle[m]);
   const agrees = () =>
     ours &&
