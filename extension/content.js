@@ -3,14 +3,19 @@
 // sends its batches to the background. A classic script cannot import compat.js, so it picks
 // the promise-based API (`browser` in Firefox, `chrome` in Chrome) the way compat.js does.
 //
-// The agent starts some 20 to 50 ms after this script (the import and the wasm's
-// instantiation), after `load` on a fast page. A page left before that (a tab closed, or a link
-// followed, right after a fast load) would have no report, so until the agent has started, the
-// browser's entries are kept as they are delivered (a buffered observer, as the agent's), and
-// `pagehide` sends them in one batch in the agent's own log format: each entry as its
-// `toJSON()` gives it, with the selectors of its nodes, as the agent records it
-// (crates/pagevitals-agent/src/record.rs). That page view is then complete: the agent never
-// starts in it (docs/metrics.md). Once the agent runs, this script keeps nothing.
+// The agent is imported only once the page has loaded and painted after `load` (or
+// `AGENT_START_LATEST_MS` after the document began, for a page still loading then): importing
+// and instantiating it while the page loads delayed the page's own first paint and LCP
+// (docs/overhead.md). Until it starts, this script keeps the browser's entries as they are
+// delivered (one buffered observer, as the agent's), each delivery with the page's interaction
+// count then, and hands them to the agent, which records them as if its own observers had been
+// delivered them, and observes unbuffered from then on: no entry twice, none lost to the
+// browser's buffers (Event Timing buffers only entries of 104 ms or more). A page left before
+// the agent started would have no report, so `pagehide` then sends the kept entries in one
+// batch in the agent's own log format: each entry as its `toJSON()` gives it, with the
+// selectors of its nodes, as the agent records it (crates/pagevitals-agent/src/record.rs).
+// That page view is then complete: the agent never starts in it (docs/metrics.md). Once the
+// agent runs, this script keeps nothing.
 (() => {
   /** The agent's `OBSERVED_TYPES` (crates/pagevitals-agent/src/lib.rs; a test keeps them equal). */
   const OBSERVED_TYPES = [
@@ -40,7 +45,8 @@
     return api.runtime.sendMessage({ type: 'pv:batch', json, key }).catch(() => {});
   };
   // Read at once: by the time a page is left, it is hidden.
-  const initialVisibility = document.visibilityState === 'hidden' ? 'hidden' : 'visible';
+  let initialVisibility = document.visibilityState === 'hidden' ? 'hidden' : 'visible';
+  let restoredAt; // a restore from the back/forward cache before the agent started (below)
   let state = 'loading'; // 'started' by the agent, or 'sent' by the early batch
   // What the agent records from events, until it starts, in its own format: the first trusted
   // keydown or click (which ends LCP), visibility changes, the load's pageshow. Handed to the
@@ -59,14 +65,23 @@
     inputSeen = true;
     lifecycle.push({ lifecycle: 'input', time: event.timeStamp, kind: event.type });
   }
-  // The entries delivered until the agent starts: a buffered observer's `takeRecords()` at
-  // `pagehide` can miss an entry the browser has just delivered (an FCP in Chromium, an LCP in
-  // Firefox, presented as the page is left). Only kept, never read, unless the page is left.
+  // The entries delivered until the agent starts, one delivery at a time: a buffered
+  // observer's `takeRecords()` at `pagehide` can miss an entry the browser has just delivered
+  // (an FCP in Chromium, an LCP in Firefox, presented as the page is left). At most
+  // `MAX_KEPT_ENTRIES`, as many as the agent holds for a prerendering page (MAX_HELD_RECORDS);
+  // the rest are counted by type, as the agent counts what it drops. Only kept, never read,
+  // unless the page is left or the agent starts.
   // A paint presented as the page is left can reach observers after `pagehide`; web-vitals
   // still reports FCP from it (its paint observer outlives the page's hiding, unlike LCP's), so
   // a paint delivered after the early batch follows it at once.
+  const MAX_KEPT_ENTRIES = 5000;
   const supported = PerformanceObserver.supportedEntryTypes ?? [];
-  const delivered = [];
+  const deliveries = [];
+  let kept = 0;
+  let dropped = null; // entry type -> count, past MAX_KEPT_ENTRIES
+  // The least and greatest interaction ids seen, for web-vitals' interaction count estimate
+  // where the browser lacks `performance.interactionCount` (the agent's InteractionEstimate).
+  const interactionIds = { min: Infinity, max: 0 };
   let page = null; // the early batch's page view, once sent
   const observer = observeAll(supported, (list) => {
     const entries = list.getEntries();
@@ -75,35 +90,113 @@
       if (paints.length) send(batch(page, paints, []));
       return;
     }
-    delivered.push(...entries);
+    keep(entries);
   });
+  function keep(entries) {
+    const room = Math.max(0, MAX_KEPT_ENTRIES - kept);
+    for (const entry of entries.slice(room)) {
+      dropped ??= {};
+      dropped[entry.entryType] = (dropped[entry.entryType] ?? 0) + 1;
+    }
+    const taken = entries.slice(0, room);
+    if (!taken.length) return;
+    kept += taken.length;
+    for (const entry of taken) {
+      const id = entry.interactionId;
+      if (id > 0) {
+        interactionIds.min = Math.min(interactionIds.min, id);
+        interactionIds.max = Math.max(interactionIds.max, id);
+      }
+    }
+    deliveries.push({ entries: taken, interactionCount: performance.interactionCount });
+  }
   addEventListener('pagehide', (event) => {
     if (state !== 'loading' || document.prerendering) return;
     state = 'sent';
-    const entries = [...delivered, ...observer.takeRecords()];
-    delivered.length = 0;
-    page = earlyPage(supported, initialVisibility);
+    keep(observer.takeRecords());
+    const entries = deliveries.flatMap((delivery) => delivery.entries);
+    deliveries.length = 0;
+    // Firefox can buffer a resource's entry before delivering it to observers; web-vitals' LCP
+    // attribution reads the buffer, so the early batch does too.
+    if (supported.includes('resource')) {
+      const known = new Set(entries.filter((e) => e.entryType === 'resource').map((e) => `${e.startTime} ${e.name}`));
+      entries.push(...performance.getEntriesByType('resource').filter((e) => !known.has(`${e.startTime} ${e.name}`)));
+    }
+    page = earlyPage(supported, initialVisibility, restoredAt);
     send(batch(page, entries, [...lifecycle, { lifecycle: 'pagehide', time: event.timeStamp, persisted: event.persisted }]));
   }, true);
 
-  // The agent is imported at once. Importing it only after the page's first contentful paint
-  // showed no gain that 20 loads can tell from noise, and more pages left while it was still
-  // being imported: a closed tab without a view, a page kept out of the back/forward cache
-  // (docs/overhead.md). It is handed what the browser's buffers do not keep.
-  startAgent();
+  // The agent is imported once the page has loaded and presented a frame after `load` (a
+  // hidden or prerendering page presents none: a timer stands in), or at the latest
+  // `AGENT_START_LATEST_MS` after the document began.
+  const AGENT_START_LATEST_MS = 5_000;
+  const AFTER_LOAD_FRAME_MS = 100;
+  let starting = false;
+  const startOnce = () => starting || ((starting = true), startAgent());
+  // A page left into the back/forward cache before the agent started, and shown again, is a
+  // new page view (web-vitals resets every metric then), which the agent measures as its own
+  // restores: from the `pageshow`, its first paint two animation frames later (web-vitals'
+  // doubleRAF), timed here because the agent's import may take longer; it starts then.
+  let restorePaintDue = false;
+  addEventListener('pageshow', (event) => {
+    if (!event.persisted || state !== 'sent') return;
+    state = 'loading';
+    page = null;
+    initialVisibility = 'visible';
+    restoredAt = event.timeStamp;
+    inputSeen = false;
+    lifecycle.length = 0;
+    lifecycle.push({ lifecycle: 'pageshow', time: event.timeStamp, persisted: true });
+    restorePaintDue = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      restorePaintDue = false;
+      if (state !== 'loading') return;
+      lifecycle.push({ lifecycle: 'restorepaint', time: performance.now() });
+      startOnce();
+    }));
+  }, true);
+  addEventListener('load', () => {
+    requestAnimationFrame(() => setTimeout(startOnce, 0));
+    setTimeout(startOnce, AFTER_LOAD_FRAME_MS);
+  }, { once: true });
+  setTimeout(startOnce, Math.max(0, AGENT_START_LATEST_MS - performance.now()));
 
-  /** Imports the agent and starts it, unless the early batch was sent; then keeps nothing. */
+  /**
+   * Imports the agent and starts it, unless the early batch was sent. It is handed what this
+   * script kept, its own observer and listeners stopped in the same task as the agent's begin,
+   * so that nothing comes twice or falls between them.
+   */
   function startAgent() {
-    import(base + 'loader.js')
-      .then(({ load }) => load(base, send, () => state === 'loading', () => ({ initialVisibility, records: lifecycle.slice() })))
-      .then((started) => {
-        if (!started) return;
-        state = 'started';
-        observer.disconnect();
-        delivered.length = 0;
-        for (const [target, type, listener] of watched) target.removeEventListener(type, listener, true);
-      })
+    importAgent()
+      .then(({ load }) => load(base, send, () => state === 'loading' && !restorePaintDue, handOver))
+      .then((started) => started || (starting = false)) // left meanwhile; may be restored
       .catch((error) => console.debug('PageVitals agent did not start:', error));
+  }
+
+  /**
+   * The agent's loader, imported from the extension. Firefox's build bundles it (and the wasm)
+   * into this script instead (scripts/lib/firefox-content.mjs): Firefox keeps no page in its
+   * back/forward cache that is left while a request of it is in flight, and an import or fetch
+   * by its content script is one.
+   */
+  function importAgent() {
+    return import(base + 'loader.js');
+  }
+
+  /** What the agent is started with (its `start()`'s `early`); this script then keeps nothing. */
+  function handOver() {
+    state = 'started';
+    keep(observer.takeRecords());
+    observer.disconnect();
+    for (const [target, type, listener] of watched) target.removeEventListener(type, listener, true);
+    return {
+      initialVisibility,
+      ...(restoredAt !== undefined && { restoredAt }),
+      records: lifecycle.splice(0),
+      deliveries: deliveries.splice(0),
+      ...(interactionIds.max > 0 && { interactionIds }),
+      ...(dropped && { dropped }),
+    };
   }
 
   /**
@@ -119,7 +212,7 @@
   }
 
   /** The early batch's page view, as the agent describes its own. */
-  function earlyPage(supported, visibility) {
+  function earlyPage(supported, visibility, restoredAt) {
     const base36 = (n) => Math.floor(n).toString(36);
     return {
       url: location.href,
@@ -131,15 +224,16 @@
       prerendering: false,
       wasDiscarded: Boolean(document.wasDiscarded),
       agentForm: 'early',
+      ...(restoredAt !== undefined && { restoredAt }),
     };
   }
 
   /** Entries, then lifecycle records, as one entry-log batch of the page view. */
   function batch(page, entries, lifecycle) {
-    // As many as the agent holds for a prerendering page (MAX_HELD_RECORDS); the rest counted.
-    const records = entries.slice(0, 5000).map(record);
-    const dropped = {};
-    for (const entry of entries.slice(5000)) dropped[entry.entryType] = (dropped[entry.entryType] ?? 0) + 1;
+    const records = entries.slice(0, MAX_KEPT_ENTRIES).map(record);
+    const counts = dropped ?? {};
+    dropped = null; // sent once
+    for (const entry of entries.slice(MAX_KEPT_ENTRIES)) counts[entry.entryType] = (counts[entry.entryType] ?? 0) + 1;
     const count = performance.interactionCount;
     const events = records.filter((r) => r.entryType === 'event' || r.entryType === 'first-input');
     if (count !== undefined && events.length) events.at(-1).interactionCount = count;
@@ -149,7 +243,7 @@
       page,
       now: performance.now(),
       ...(count !== undefined && { interactionCount: count }),
-      ...(entries.length > 5000 && { dropped }),
+      ...(Object.keys(counts).length && { dropped: counts }),
       records: [...records, ...lifecycle],
     });
   }

@@ -4,8 +4,11 @@
 // pages whose CSP lacks 'wasm-unsafe-eval'; there the JavaScript form runs instead.
 import * as glue from './pagevitals_agent_bg.js';
 
+/** The agent's wasm, fetched from the extension (bundled in Firefox's content script instead). */
+const wasmBytes = async (base) => (await fetch(base + 'pagevitals_agent_bg.wasm')).arrayBuffer();
+
 async function instantiateWasm(base) {
-  const bytes = await (await fetch(base + 'pagevitals_agent_bg.wasm')).arrayBuffer();
+  const bytes = await wasmBytes(base);
   const { instance } = await WebAssembly.instantiate(bytes, { './pagevitals_agent_bg.js': glue });
   return instance.exports;
 }
@@ -13,8 +16,9 @@ async function instantiateWasm(base) {
 /**
  * Instantiates the agent and, if `shouldStart()` still says so (the page may have been left,
  * and its early batch sent, while this loaded), starts it with `send` as its sink and what the
- * content script saw before (`early()`: the page's initial visibility and its lifecycle
- * records so far). Resolves to whether it started.
+ * content script kept until then (`early()`, called in the same task as `start()`: the page's
+ * initial visibility, its lifecycle records and the entries delivered so far; see the agent's
+ * `start()`). Resolves to whether it started.
  */
 export async function load(base, send, shouldStart, early) {
   let exports;
@@ -28,6 +32,6 @@ export async function load(base, send, shouldStart, early) {
   if (!shouldStart()) return false;
   glue.__wbg_set_wasm(exports);
   exports.__wbindgen_start?.();
-  glue.start(send, form, early());
+  glue.start(send, form, early?.());
   return true;
 }

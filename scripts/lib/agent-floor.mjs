@@ -24,11 +24,9 @@
 //   no-early-batch         the whole agent, its content script only importing and starting it
 //                          (no early batch: no observers kept until the agent starts, no
 //                          pagehide listener), for what the early batch costs
-//   agent-after-first-paint  the whole agent and its early batch, the agent's import started
-//                          only once the page has a first-contentful-paint entry (or at load,
-//                          for a page that paints nothing), for what a later start saves the
-//                          page's FCP and LCP (shipped for a day on 2026-12-07, then reverted:
-//                          docs/overhead.md)
+//   agent-at-document-start  the whole agent and its content script, the agent's import
+//                          started at document_start (as shipped until 2026-12-07) instead of
+//                          after `load`, for what the later start saves the page's FCP and LCP
 //   no-web-request         the whole agent, the background without its webRequest listener
 //                          (no response headers captured), for what that listener costs the
 //                          page's loading (compare the FCP column)
@@ -164,16 +162,12 @@ const VARIANTS = {
 })();
 `,
     ),
-  'agent-after-first-paint': (dir) => {
+  // The agent imported at once, as it was until 2026-12-07, instead of after `load`.
+  'agent-at-document-start': (dir) => {
     const source = readFileSync(join(ROOT, 'extension/content.js'), 'utf8');
-    const starting = '  startAgent();\n';
-    if (!source.includes(starting)) throw new Error('extension/content.js: no agent start found; update agent-floor.mjs');
-    const later =
-      '  let agentStarting = false;\n' +
-      '  const startOnce = () => agentStarting || ((agentStarting = true), startAgent());\n' +
-      "  new PerformanceObserver((list, o) => { if (list.getEntriesByName('first-contentful-paint').length) { o.disconnect(); startOnce(); } }).observe({ type: 'paint', buffered: true });\n" +
-      "  addEventListener('load', startOnce, { once: true });\n";
-    writeFileSync(join(dir, 'content.js'), source.replace(starting, later));
+    const later = '  setTimeout(startOnce, Math.max(0, AGENT_START_LATEST_MS - performance.now()));\n';
+    if (!source.includes(later)) throw new Error('extension/content.js: no agent start found; update agent-floor.mjs');
+    writeFileSync(join(dir, 'content.js'), source.replace(later, '  startOnce();\n'));
   },
   // The listener's arguments are still evaluated; it is never added.
   'no-web-request': (dir) =>

@@ -186,6 +186,26 @@ export const scenarios = [
       await leave(page, ctx, { byPage: true });
     },
   },
+  {
+    // The same page left as soon as it has loaded, so before the agent is imported (after
+    // `load`, extension/content.js): its first view is the content script's early batch, and
+    // the restored view begins before the agent has started.
+    name: 'bfcache-restore-left-at-load',
+    path: '/late-lcp.html?left-at-load&cache-control=no-cache',
+    browsers: both,
+    view: 'restored',
+    expect: { chromium: ['FCP', 'TTFB', 'LCP', 'CLS'], firefox: ['FCP', 'TTFB', 'LCP'] },
+    clockTolerance: { metrics: ['FCP', 'LCP'], ms: 1000 / 60 },
+    async steps(page, ctx) {
+      await page.evaluate((next) => setTimeout(() => location.assign(next), 0), `${ctx.serverUrl}/next.html`);
+      await pollUntil(() =>
+        page.evaluate(() => location.pathname === '/next.html' && document.readyState === 'complete').catch(() => false),
+      );
+      await page.evaluate(() => setTimeout(() => history.back(), 0));
+      await waitFor(page, () => document.readyState === 'complete' && document.getElementById('hero'));
+      await leave(page, ctx, { byPage: true });
+    },
+  },
 ];
 
 /**

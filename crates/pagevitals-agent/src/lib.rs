@@ -203,15 +203,55 @@ impl Shared {
     /// with the count it reads then, and among interactions of equal latency it keeps the one
     /// it reported first, so the core needs both to name the same interaction.
     fn observed_events(self: &Rc<Self>, entries: &Array) {
+        self.record_events(entries, self.interaction_count());
+    }
+
+    /// Records one delivery of Event Timing entries, the last with `count`, the page's
+    /// interaction count when they were delivered.
+    fn record_events(self: &Rc<Self>, entries: &Array, count: Option<f64>) {
         let last = entries.length().checked_sub(1);
         for (index, entry) in (0..).zip(entries.iter()) {
             let record = record::record(entry.unchecked_ref());
             if Some(index) == last {
-                if let Some(count) = self.interaction_count() {
+                if let Some(count) = count {
                     set(&record, "interactionCount", &count.into());
                 }
             }
             self.push(&record);
+        }
+    }
+
+    /// Records the entries the content script's observer was delivered before the agent
+    /// started, one delivery at a time (`{ entries, interactionCount }`, in order): each
+    /// delivery's Event Timing entries as one delivery of the agent's `event` observer, with the
+    /// interaction count read when they were delivered, the others one by one.
+    fn handed_over(self: &Rc<Self>, deliveries: &Array) {
+        for delivery in deliveries.iter() {
+            let Some(entries) = Reflect::get(&delivery, &"entries".into())
+                .ok()
+                .filter(Array::is_array)
+                .map(|entries| entries.unchecked_into::<Array>())
+            else {
+                continue;
+            };
+            let count = Reflect::get(&delivery, &"interactionCount".into())
+                .ok()
+                .and_then(|c| c.as_f64());
+            let events = Array::new();
+            for entry in entries.iter() {
+                let Some(entry) = entry.dyn_ref::<web_sys::PerformanceEntry>() else {
+                    continue;
+                };
+                match entry.entry_type().as_str() {
+                    "event" | "first-input" => {
+                        events.push(entry);
+                    }
+                    _ => self.observed(entry),
+                }
+            }
+            if events.length() > 0 {
+                self.record_events(&events, count);
+            }
         }
     }
 
@@ -297,7 +337,7 @@ impl Shared {
         set(&cost, "maxTaskMs", &self.cost.max_task_ms.get().into());
         set(&batch, "agentCost", &cost);
         if let Some(counts) = self.dropped.borrow_mut().take() {
-            // Only ever on the first batch a page sends: the one that starts its log.
+            // Sent once, with the next batch; the background adds up every batch's counts.
             set(&batch, "dropped", &counts);
         }
         set(&batch, "records", &records);
@@ -310,10 +350,23 @@ impl Shared {
 
 /// Starts the agent once per page. `sink` receives each batch as a JSON string; `form` says
 /// how the agent was loaded (`wasm`, or `js` where the page's CSP forbids compiling wasm).
-/// `early`, from a content script that starts the agent after the page's first paint:
-/// `{ initialVisibility, records }`, the page's visibility when it began and the lifecycle
-/// records (`input`, `visibilitychange`, `pageshow`) it saw before the agent started, in
-/// order; the entries themselves the agent's buffered observers still get.
+/// `early`, from the content script, which starts the agent once the page has loaded:
+/// `{ initialVisibility, restoredAt, records, deliveries, interactionIds, dropped }`:
+/// - `initialVisibility`: the page's visibility when it began;
+/// - `restoredAt`: when the page was restored from the back/forward cache before the agent
+///   started, the restore's time (this view is then the restore's);
+/// - `records`: the lifecycle records (`input`, `visibilitychange`, `pageshow`, `restorepaint`)
+///   it saw before the agent started, in order;
+/// - `deliveries`: every delivery of its observer until now (`{ entries, interactionCount }`,
+///   see [`Shared::handed_over`]), its observer disconnected, so that the agent's own
+///   observers are not buffered (no entry twice, and none lost to the browser's buffers: Event
+///   Timing keeps only entries of 104 ms or more);
+/// - `interactionIds`: where the browser lacks `performance.interactionCount`, the least and
+///   greatest interaction ids it saw (`{ min, max }`, for web-vitals' polyfill estimate);
+/// - `dropped`: the entries it could not keep, counted by type.
+///
+/// Without `deliveries` (inject mode, which starts with the document) the observers are
+/// buffered.
 #[wasm_bindgen]
 pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), JsValue> {
     if AGENT.with(|a| a.borrow().is_some()) {
@@ -330,17 +383,27 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
         .interaction_count()
         .is_some();
     let page = page_info(&window, &document, &performance, &supported, form)?;
-    let early_records = match &early {
-        Some(early) => {
-            let visibility = Reflect::get(early, &"initialVisibility".into())?;
-            if visibility.is_string() {
-                set(&page, "initialVisibility", &visibility);
-            }
-            let records = Reflect::get(early, &"records".into())?;
-            Array::is_array(&records).then(|| Array::from(&records))
-        }
-        None => None,
+    let field = |name: &str| {
+        early
+            .as_ref()
+            .and_then(|early| Reflect::get(early, &name.into()).ok())
+            .filter(|value| !value.is_undefined() && !value.is_null())
     };
+    if let Some(visibility) = field("initialVisibility").filter(JsValue::is_string) {
+        set(&page, "initialVisibility", &visibility);
+    }
+    // A page restored from the back/forward cache before the agent started: this view is the
+    // restore's (its `pageshow` and `restorepaint` come in `records`), as in `Shared::restored`.
+    if let Some(restored_at) = field("restoredAt").filter(|t| t.as_f64().is_some()) {
+        set(&page, "restoredAt", &restored_at);
+    }
+    let early_records = field("records")
+        .filter(Array::is_array)
+        .map(|records| records.unchecked_into::<Array>());
+    let deliveries = field("deliveries")
+        .filter(Array::is_array)
+        .map(|deliveries| deliveries.unchecked_into::<Array>());
+    let buffered = deliveries.is_none();
     let shared = Rc::new(Shared {
         sink,
         page: RefCell::new(page),
@@ -354,9 +417,27 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
                 .prerendering()
                 .unwrap_or(false),
         ),
-        dropped: RefCell::new(None),
+        dropped: RefCell::new(
+            field("dropped")
+                .filter(JsValue::is_object)
+                .map(|counts| counts.unchecked_into::<Object>()),
+        ),
         input_seen: Cell::new(false),
-        interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
+        interactions: (has_event_timing && !native_count).then(|| {
+            let estimate = InteractionEstimate::new();
+            if let Some(ids) = field("interactionIds") {
+                let id = |name: &str| {
+                    Reflect::get(&ids, &name.into())
+                        .ok()
+                        .and_then(|v| v.as_f64())
+                };
+                if let (Some(min), Some(max)) = (id("min"), id("max")) {
+                    estimate.min_id.set(min);
+                    estimate.max_id.set(max);
+                }
+            }
+            estimate
+        }),
         observers: RefCell::new(Vec::new()),
         cost: Cost::default(),
     });
@@ -368,13 +449,18 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
         // observes first, as web-vitals' polyfill does, so that its count already includes a
         // delivery's interactions when the `event` observer below reads it.
         let s = Rc::clone(&shared);
-        observers.push(Observer::new("event", Some(0.0), move |entries| {
-            s.timed(|| {
-                if let Some(estimate) = &s.interactions {
-                    estimate.observe(&entries);
-                }
-            });
-        })?);
+        observers.push(Observer::new(
+            "event",
+            buffered,
+            Some(0.0),
+            move |entries| {
+                s.timed(|| {
+                    if let Some(estimate) = &s.interactions {
+                        estimate.observe(&entries);
+                    }
+                });
+            },
+        )?);
     }
     for entry_type in OBSERVED_TYPES {
         // `first-input` comes through the `event` observer where there is one.
@@ -385,6 +471,7 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
         let observer = if *entry_type == "event" {
             let observer = Observer::new(
                 entry_type,
+                buffered,
                 Some(EVENT_DURATION_THRESHOLD_MS),
                 move |entries| shared.timed(|| shared.observed_events(&entries)),
             )?;
@@ -393,7 +480,7 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
             }
             observer
         } else {
-            Observer::new(entry_type, None, move |entries| {
+            Observer::new(entry_type, buffered, None, move |entries| {
                 shared.timed(|| {
                     for entry in entries.iter() {
                         shared.observed(entry.unchecked_ref());
@@ -406,6 +493,9 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
 
     *shared.observers.borrow_mut() = observers;
     let listeners = lifecycle_listeners(&window, &document, &shared);
+    if let Some(deliveries) = &deliveries {
+        shared.timed(|| shared.handed_over(deliveries));
+    }
     for record in early_records.iter().flat_map(Array::iter) {
         let kind = Reflect::get(&record, &"lifecycle".into())
             .ok()

@@ -13,18 +13,21 @@ use crate::bindings::ObserveOptions;
 type Callback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
 type Handler = Rc<RefCell<dyn FnMut(js_sys::Array)>>;
 
-/// Observes one entry type, buffered, and hands each batch of entries to its handler.
+/// Observes one entry type and hands each batch of entries to its handler.
 pub struct Observer {
     observer: PerformanceObserver,
+    buffered: bool,
     handler: Handler,
     _callback: Callback,
 }
 
 impl Observer {
-    /// Starts observing `entry_type` with `buffered: true`, so entries recorded before the
-    /// agent started are delivered too. `duration_threshold` applies to Event Timing only.
+    /// Starts observing `entry_type`. `buffered`: entries recorded before the agent started
+    /// are delivered too (off when the content script hands them over itself).
+    /// `duration_threshold` applies to Event Timing only.
     pub fn new<F>(
         entry_type: &str,
+        buffered: bool,
         duration_threshold: Option<f64>,
         on_entries: F,
     ) -> Result<Self, JsValue>
@@ -43,25 +46,26 @@ impl Observer {
         let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref())?;
         let options: ObserveOptions = js_sys::Object::new().unchecked_into();
         options.set_type(entry_type);
-        options.set_buffered(true);
+        options.set_buffered(buffered);
         if let Some(threshold) = duration_threshold {
             options.set_duration_threshold(threshold);
         }
         observer.observe(options.unchecked_ref());
         Ok(Observer {
             observer,
+            buffered,
             handler,
             _callback: callback,
         })
     }
 
-    /// Also observes `entry_type` (buffered) with the same observer, so that its entries come
-    /// in the same deliveries as the first type's, as web-vitals observes `first-input` on its
-    /// `event` observer.
+    /// Also observes `entry_type` (buffered as the first) with the same observer, so that its
+    /// entries come in the same deliveries as the first type's, as web-vitals observes
+    /// `first-input` on its `event` observer.
     pub fn also(&self, entry_type: &str) {
         let options: ObserveOptions = js_sys::Object::new().unchecked_into();
         options.set_type(entry_type);
-        options.set_buffered(true);
+        options.set_buffered(self.buffered);
         self.observer.observe(options.unchecked_ref());
     }
 
