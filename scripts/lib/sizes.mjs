@@ -2,7 +2,7 @@
 // every file of each unpacked extension given and the bytes the in-page agent ships into each
 // page in each of its two forms. As a module, gives those same definitions to the benchmarks.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 
@@ -48,7 +48,13 @@ function report(dir) {
     const { raw, brotli } = sizeOf([path]);
     console.log(`  ${relative(dir, path).padEnd(38)}${kb(raw)}${kb(brotli)}`);
   }
-  for (const [form, list] of Object.entries(AGENT_FORMS)) {
+  // Firefox's content script has the loader, the glue and the wasm bundled in
+  // (scripts/lib/firefox-content.mjs); its wasm2js form still imports that from the extension.
+  const bundled = basename(dir) === 'firefox';
+  const forms = bundled
+    ? { wasm: ['content.js'], wasm2js: ['content.js', 'agent/pagevitals_agent_bg.wasm.js'] }
+    : AGENT_FORMS;
+  for (const [form, list] of Object.entries(forms)) {
     const { raw, brotli } = sizeOf(list.map((f) => join(dir, f)));
     const label = `in-page agent, ${form} form:`;
     console.log(`  ${label}${kb(raw).padStart(48 - label.length)}${kb(brotli)}`);
