@@ -27,6 +27,10 @@
 //   agent-at-document-start  the whole agent and its content script, the agent's import
 //                          started at document_start (as shipped until 2026-12-07) instead of
 //                          after `load`, for what the later start saves the page's FCP and LCP
+//   agent-after-idle       the agent imported once the page is idle after `load` (two
+//                          frames, then an idle period) instead of a frame after it
+//   bare-extension         an empty content script and no webRequest listener: what the
+//                          extension's presence alone costs the page
 //   no-web-request         the whole agent, the background without its webRequest listener
 //                          (no response headers captured), for what that listener costs the
 //                          page's loading (compare the FCP column)
@@ -173,6 +177,22 @@ const VARIANTS = {
   'no-web-request': (dir) =>
     patch(dir, 'background.js', /api\.webRequest\.onResponseStarted\.addListener\(/,
       '((...unused) => unused)(', 'webRequest listener'),
+  // The agent imported once the page is idle after `load` (two frames, then an idle period).
+  'agent-after-idle': (dir) => {
+    const source = readFileSync(join(ROOT, 'extension/content.js'), 'utf8');
+    const frame = '    requestAnimationFrame(() => setTimeout(startOnce, 0));\n';
+    if (!source.includes(frame)) throw new Error('extension/content.js: no agent start found; update agent-floor.mjs');
+    const idle = '    requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(startOnce, { timeout: 500 })));\n';
+    const minified = execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), ['--minify', '--log-level=warning'], {
+      input: source.replace(frame, idle).replace('setTimeout(startOnce, AFTER_LOAD_FRAME_MS)', 'setTimeout(startOnce, 1000)'),
+    });
+    writeFileSync(join(dir, 'content.js'), minified);
+  },
+  // Neither agent nor listener: the extension's bare presence (its background, its manifest).
+  'bare-extension': (dir) => {
+    VARIANTS['empty-content-script'](dir);
+    VARIANTS['no-web-request'](dir);
+  },
   'web-vitals-content-script': (dir) => writeFileSync(join(dir, 'content.js'), `${webVitalsInitScript}\n`),
   'web-vitals-imported': (dir) => {
     cpSync(webVitalsModuleFile, join(dir, 'agent/web-vitals.js'));

@@ -190,15 +190,23 @@ async function loadOnce(context, url) {
   const m = Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
   // After the counters, so that this evaluation is not in them.
   const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
+  // The last LCP candidate so far, from the observer's buffer (LCP is not in the timeline).
+  const lcp = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        new PerformanceObserver((list) => resolve(list.getEntries().at(-1)?.startTime ?? NaN)).observe({ type: 'largest-contentful-paint', buffered: true });
+        setTimeout(() => resolve(NaN), 1000);
+      }),
+  );
   if (args.cpu) {
     await cdp.send('Tracing.end');
     await done;
     await page.close();
-    return { scriptMs: traceSummary(events, url)?.threadTime ?? NaN, fcp, trace: null, cpu: null };
+    return { scriptMs: traceSummary(events, url)?.threadTime ?? NaN, fcp, lcp, trace: null, cpu: null };
   }
   if (args.quick) {
     await page.close();
-    return { scriptMs: m.ScriptDuration * 1000, taskMs: m.TaskDuration * 1000, fcp, trace: null, cpu: { extensionTotal: 0, self: {} } };
+    return { scriptMs: m.ScriptDuration * 1000, taskMs: m.TaskDuration * 1000, fcp, lcp, trace: null, cpu: { extensionTotal: 0, self: {} } };
   }
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.send('Tracing.end');
@@ -215,6 +223,7 @@ if (args.ext.length > 1) {
     for (const ext of args.ext) browsers.push(await launch(extDir(ext), INJECTED[ext] ?? []));
     const got = args.ext.map(() => []);
     const fcps = args.ext.map(() => []);
+    const lcps = args.ext.map(() => []);
     for (const [i, b] of browsers.entries()) await loadOnce(b.context, `${server.url}${args.page}?warmup${i}`);
     for (let round = 0; round < RUNS; round++) {
       for (let k = 0; k < browsers.length; k++) {
@@ -222,12 +231,13 @@ if (args.ext.length > 1) {
         const load = await loadOnce(browsers[i].context, `${server.url}${args.page}?cmp=${round}-${i}`);
         got[i].push(load.scriptMs);
         fcps[i].push(load.fcp);
+        lcps[i].push(load.lcp);
       }
     }
     const span = (xs, d) => `${median(xs).toFixed(d).padStart(8)} (${Math.min(...xs).toFixed(d === 0 ? 0 : 1)}-${Math.max(...xs).toFixed(d === 0 ? 0 : 1)})`;
-    console.log(`${args.page}, ${args.cpu ? 'thread time of extension-rooted trace events' : 'ScriptDuration'} ms, median (min-max) of ${RUNS} interleaved loads; the page's FCP ms`);
+    console.log(`${args.page}, ${args.cpu ? 'thread time of extension-rooted trace events' : 'ScriptDuration'} ms, median (min-max) of ${RUNS} interleaved loads; the page's FCP and LCP ms`);
     for (const [i, ext] of args.ext.entries()) {
-      console.log(`  ${ext.padEnd(40)}${span(got[i], 2)}   FCP ${span(fcps[i], 0)}`);
+      console.log(`  ${ext.padEnd(40)}${span(got[i], 2)}   FCP ${span(fcps[i], 0)}   LCP ${span(lcps[i], 0)}`);
     }
   } finally {
     for (const b of browsers) await b.close();
