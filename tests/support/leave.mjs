@@ -106,10 +106,12 @@ export const LEAVE_CASES = [
  * callback, which such a page may never run; PageVitals takes the queued entries at pagehide);
  * and then CLS, which web-vitals starts observing only once it has reported FCP and reports only
  * on a `visibilitychange` after that: so also when the first paint was delivered only after the
- * page had been hidden (`log`, the view's log: its paint recorded after its `pagehide`).
+ * page had been hidden (`log`, the view's log: its paint recorded after its `pagehide`); and
+ * TTFB of a page left right after `load` (`leftSoonAfterLoad`).
  */
 function mayLack(leaveCase, metric, oracle, log) {
   if (metric === 'FCP') return true;
+  if (metric === 'TTFB') return leftSoonAfterLoad(log);
   if (metric === 'CLS') return !oracle.FCP || paintAfterHide(log);
   return Boolean(leaveCase.interaction && metric === 'INP');
 }
@@ -130,6 +132,21 @@ function mayMiss(leaveCase, metric, oracle, { closedTabLosesLateBatches }) {
  * OUTBOX_GRACE_MS).
  */
 const LATE_BATCH_WAIT_MS = 3_000;
+
+/**
+ * How soon after `loadEventEnd` a page left may have run no task after `load`: web-vitals
+ * reports TTFB from a task queued at `load` (`whenReady`), which a page left at once may never
+ * run, while PageVitals reports TTFB once the navigation entry has `loadEventStart`.
+ */
+const TASK_AFTER_LOAD_MS = 50;
+
+/** Whether a page view's log has its `pagehide` within TASK_AFTER_LOAD_MS of `loadEventEnd`. */
+function leftSoonAfterLoad(log) {
+  const records = log?.records ?? [];
+  const loadEnd = records.findLast((r) => r.entryType === 'navigation')?.loadEventEnd ?? 0;
+  const hide = records.find((r) => r.lifecycle === 'pagehide');
+  return loadEnd > 0 && hide !== undefined && hide.time - loadEnd < TASK_AFTER_LOAD_MS;
+}
 
 /** Whether a page view's log recorded its first paint after its `pagehide`. */
 function paintAfterHide(log) {
