@@ -144,6 +144,7 @@
     page = null;
     initialVisibility = 'visible';
     restoredAt = event.timeStamp;
+    kept = 0;
     inputSeen = false;
     lifecycle.length = 0;
     lifecycle.push({ lifecycle: 'pageshow', time: event.timeStamp, persisted: true });
