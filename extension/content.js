@@ -79,9 +79,6 @@
   const deliveries = [];
   let kept = 0;
   let dropped = null; // entry type -> count, past MAX_KEPT_ENTRIES
-  // The least and greatest interaction ids seen, for web-vitals' interaction count estimate
-  // where the browser lacks `performance.interactionCount` (the agent's InteractionEstimate).
-  const interactionIds = { min: Infinity, max: 0 };
   let page = null; // the early batch's page view, once sent
   const observer = observeAll(supported, (list) => {
     const entries = list.getEntries();
@@ -101,13 +98,6 @@
     const taken = entries.slice(0, room);
     if (!taken.length) return;
     kept += taken.length;
-    for (const entry of taken) {
-      const id = entry.interactionId;
-      if (id > 0) {
-        interactionIds.min = Math.min(interactionIds.min, id);
-        interactionIds.max = Math.max(interactionIds.max, id);
-      }
-    }
     deliveries.push({ entries: taken, interactionCount: performance.interactionCount });
   }
   addEventListener('pagehide', (event) => {
@@ -195,7 +185,6 @@
       ...(restoredAt !== undefined && { restoredAt }),
       records: lifecycle.splice(0),
       deliveries: deliveries.splice(0),
-      ...(interactionIds.max > 0 && { interactionIds }),
       ...(dropped && { dropped }),
     };
   }

@@ -43,6 +43,16 @@ async function waitFor(page, expression) {
   await page.waitForFunction(expression, { timeout: 10_000 });
 }
 
+/** What a scenario compares in a view restored from the back/forward cache. */
+const RESTORED_VIEW = {
+  view: 'restored',
+  expect: { chromium: ['FCP', 'TTFB', 'LCP', 'CLS'], firefox: ['FCP', 'TTFB', 'LCP'] },
+  // After a restore, FCP and LCP are `performance.now() - pageshow.timeStamp` read two
+  // animation frames later, by web-vitals and by the agent each in its own callback of the
+  // same frame, one after the other: they cannot be equal, only within that frame.
+  clockTolerance: { metrics: ['FCP', 'LCP'], ms: 1000 / 60 },
+};
+
 export const scenarios = [
   {
     name: 'basic',
@@ -169,12 +179,7 @@ export const scenarios = [
     // keeps no page sent with `no-store` in its back/forward cache.
     path: '/late-lcp.html?bfcache',
     browsers: both,
-    view: 'restored',
-    expect: { chromium: ['FCP', 'TTFB', 'LCP', 'CLS'], firefox: ['FCP', 'TTFB', 'LCP'] },
-    // After a restore, FCP and LCP are `performance.now() - pageshow.timeStamp` read two
-    // animation frames later, by web-vitals and by the agent each in its own callback of the
-    // same frame, one after the other: they cannot be equal, only within that frame.
-    clockTolerance: { metrics: ['FCP', 'LCP'], ms: 1000 / 60 },
+    ...RESTORED_VIEW,
     async steps(page, ctx) {
       await waitFor(page, () => document.getElementById('hero').complete);
       await leave(page, ctx);
@@ -193,9 +198,7 @@ export const scenarios = [
     name: 'bfcache-restore-left-at-load',
     path: '/late-lcp.html?left-at-load&cache-control=no-cache',
     browsers: both,
-    view: 'restored',
-    expect: { chromium: ['FCP', 'TTFB', 'LCP', 'CLS'], firefox: ['FCP', 'TTFB', 'LCP'] },
-    clockTolerance: { metrics: ['FCP', 'LCP'], ms: 1000 / 60 },
+    ...RESTORED_VIEW,
     async steps(page, ctx) {
       await page.evaluate((next) => setTimeout(() => location.assign(next), 0), `${ctx.serverUrl}/next.html`);
       await pollUntil(() =>

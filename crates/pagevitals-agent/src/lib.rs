@@ -224,7 +224,8 @@ impl Shared {
     /// Records the entries the content script's observer was delivered before the agent
     /// started, one delivery at a time (`{ entries, interactionCount }`, in order): each
     /// delivery's Event Timing entries as one delivery of the agent's `event` observer, with the
-    /// interaction count read when they were delivered, the others one by one.
+    /// interaction count read when they were delivered (and counted in web-vitals' estimate
+    /// where the browser lacks that count), the others one by one.
     fn handed_over(self: &Rc<Self>, deliveries: &Array) {
         for delivery in deliveries.iter() {
             let Some(entries) = Reflect::get(&delivery, &"entries".into())
@@ -250,6 +251,9 @@ impl Shared {
                 }
             }
             if events.length() > 0 {
+                if let Some(estimate) = &self.interactions {
+                    estimate.observe(&events);
+                }
                 self.record_events(&events, count);
             }
         }
@@ -351,7 +355,7 @@ impl Shared {
 /// Starts the agent once per page. `sink` receives each batch as a JSON string; `form` says
 /// how the agent was loaded (`wasm`, or `js` where the page's CSP forbids compiling wasm).
 /// `early`, from the content script, which starts the agent once the page has loaded:
-/// `{ initialVisibility, restoredAt, records, deliveries, interactionIds, dropped }`:
+/// `{ initialVisibility, restoredAt, records, deliveries, dropped }`:
 /// - `initialVisibility`: the page's visibility when it began;
 /// - `restoredAt`: when the page was restored from the back/forward cache before the agent
 ///   started, the restore's time (this view is then the restore's);
@@ -361,8 +365,6 @@ impl Shared {
 ///   see [`Shared::handed_over`]), its observer disconnected, so that the agent's own
 ///   observers are not buffered (no entry twice, and none lost to the browser's buffers: Event
 ///   Timing keeps only entries of 104 ms or more);
-/// - `interactionIds`: where the browser lacks `performance.interactionCount`, the least and
-///   greatest interaction ids it saw (`{ min, max }`, for web-vitals' polyfill estimate);
 /// - `dropped`: the entries it could not keep, counted by type.
 ///
 /// Without `deliveries` (inject mode, which starts with the document) the observers are
@@ -423,21 +425,7 @@ pub fn start(sink: Function, form: &str, early: Option<Object>) -> Result<(), Js
                 .map(|counts| counts.unchecked_into::<Object>()),
         ),
         input_seen: Cell::new(false),
-        interactions: (has_event_timing && !native_count).then(|| {
-            let estimate = InteractionEstimate::new();
-            if let Some(ids) = field("interactionIds") {
-                let id = |name: &str| {
-                    Reflect::get(&ids, &name.into())
-                        .ok()
-                        .and_then(|v| v.as_f64())
-                };
-                if let (Some(min), Some(max)) = (id("min"), id("max")) {
-                    estimate.min_id.set(min);
-                    estimate.max_id.set(max);
-                }
-            }
-            estimate
-        }),
+        interactions: (has_event_timing && !native_count).then(InteractionEstimate::new),
         observers: RefCell::new(Vec::new()),
         cost: Cost::default(),
     });
